@@ -1,0 +1,41 @@
+"""The embedded AWS (moto): S3, SQS and SES for one sandbox.
+
+In-process, moto's mock intercepts boto3 in the whole process; with an
+endpoint URL, the same adapters talk to moto's threaded server instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+from simulator.adapters.s3 import S3Files
+from simulator.adapters.ses import SesMail
+from simulator.adapters.sqs import SqsQueues
+
+REGION = "us-east-1"
+
+
+@dataclass
+class EmbeddedAws:
+    queues: SqsQueues
+    files: S3Files
+    mail: SesMail
+
+    @classmethod
+    def connect(cls, endpoint_url: str | None = None) -> EmbeddedAws:
+        session = boto3.session.Session(
+            aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION
+        )
+        config = Config(retries={"max_attempts": 1})
+
+        def client(service: str) -> object:
+            return session.client(service, endpoint_url=endpoint_url, config=config)
+
+        return cls(SqsQueues(client("sqs")), S3Files(client("s3")), SesMail(client("ses")))
+
+    def clear(self) -> None:
+        """Remove the sandbox's queues and buckets (a reset)."""
+        self.queues.delete_all()
+        self.files.delete_all()

@@ -1,0 +1,173 @@
+"""One dispatch for every mount: route, check, validate, call, render.
+
+When several errors apply, the first of 413, 404, 405, 401, 400 answers,
+then the handler's own business answer. A handler bug answers a plain 500
+body, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, error_response, json_response
+from simulator.api.schemas import RequestModel
+from simulator.service.clients import authenticate
+from simulator.service.core import SandboxCore
+from simulator.service.errors import ApiError
+from simulator.service.state import ClientRecord
+
+log = logging.getLogger(__name__)
+
+
+class Access(Enum):
+    PUBLIC = "public"
+    CLIENT = "client"
+    CONTROL = "control"
+
+
+class CoreHost(Protocol):
+    """Owns the current core; reset swaps it for an empty one."""
+
+    core: SandboxCore
+    clock_mode: str
+
+    def reset(self, seed: int | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Call:
+    host: CoreHost
+    core: SandboxCore
+    params: Mapping[str, str]
+    query: Mapping[str, str]
+    body: Any
+    client_record: ClientRecord | None
+
+    @property
+    def client(self) -> ClientRecord:
+        assert self.client_record is not None
+        return self.client_record
+
+
+Handler = Callable[[Call], tuple[int, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    access: Access
+    body: type[RequestModel] | None
+    validation_errors: bool
+    """Answer an invalid body 422 with a ValidationErrors list (POST /accounts)."""
+
+
+def route(
+    method: str,
+    template: str,
+    access: Access,
+    body: type[RequestModel] | None = None,
+    *,
+    validation_errors: bool = False,
+) -> Callable[[Handler], Route]:
+    """Declare a route; `{name}` in the template captures one path segment."""
+    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+    def wrap(handler: Handler) -> Route:
+        return Route(method, template, pattern, handler, access, body, validation_errors)
+
+    return wrap
+
+
+def field_path(location: Sequence[int | str]) -> str:
+    return ".".join(str(part) for part in location if not str(part).startswith(("constrained", "function")))
+
+
+def validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = field_path(first["loc"])
+    return f"{field}: {first['msg']}" if field else first["msg"]
+
+
+def validation_errors_body(error: ValidationError) -> dict[str, Any]:
+    """The reference's ValidationErrors shape, one entry per failed field."""
+    entries = []
+    for item in error.errors():
+        entry: dict[str, Any] = {"code": 422, "field": field_path(item["loc"]), "message": item["msg"]}
+        if isinstance(item.get("input"), (str, int, float)) and item["type"] != "missing":
+            entry["rejectedValue"] = str(item["input"])
+        entries.append(entry)
+    count = len(entries)
+    return {"code": 422, "message": f"{count} validation error{'s' if count != 1 else ''}", "validationErrors": entries}
+
+
+def parse_body(model: type[RequestModel], raw: bytes, *, validation_errors: bool = False) -> RequestModel:
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        if validation_errors:
+            raise ApiError(422, validation_message(exc), validation_errors_body(exc)) from None
+        raise ApiError(400, validation_message(exc)) from None
+
+
+class Dispatcher:
+    def __init__(self, host: CoreHost, routes: Sequence[Route], control_guard: Callable[[ApiRequest], None]) -> None:
+        self._host = host
+        self._routes = tuple(routes)
+        self._control_guard = control_guard
+
+    def __call__(self, request: ApiRequest) -> ApiResponse:
+        try:
+            return self._dispatch(request)
+        except ApiError as exc:
+            return json_response(exc.status, exc.body)
+        except Exception:  # a sandbox bug must not reach the client as a traceback
+            log.exception("unhandled error for %s %s", request.method, request.path)
+            return error_response(500, "Internal sandbox error")
+
+    def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
+        allowed: list[str] = []
+        for candidate in self._routes:
+            found = candidate.pattern.match(request.path)
+            if found is None:
+                continue
+            if candidate.method == request.method:
+                return candidate, found.groupdict()
+            allowed.append(candidate.method)
+        if not allowed:
+            raise ApiError(404, f"No such path: {request.path}")
+        raise ApiError(405, f"Method {request.method} not allowed on {request.path}; use {', '.join(sorted(set(allowed)))}")
+
+    def _dispatch(self, request: ApiRequest) -> ApiResponse:
+        if len(request.body) > MAX_BODY_BYTES:
+            return error_response(413, "Request body is larger than 1 MiB")
+        matched, params = self._match(request)
+        host = self._host
+        core = host.core
+        with core.kernel.lock:
+            client = None
+            if matched.access is Access.CLIENT:
+                client = authenticate(core, request.headers.get("authorization"))
+            elif matched.access is Access.CONTROL:
+                self._control_guard(request)
+            body = None
+            if matched.body is not None:
+                body = parse_body(matched.body, request.body, validation_errors=matched.validation_errors)
+            status, payload = matched.handler(Call(host, core, params, request.query, body, client))
+            host.core.kernel.settle()
+        return json_response(status, payload)

@@ -1,0 +1,1 @@
+"""The rules of the brokerage: pure Python and Decimal, no clocks, no I/O."""

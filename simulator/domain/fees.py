@@ -1,0 +1,75 @@
+"""Commission and markup: the fee rules shared by allocations and orders."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from simulator.domain.decimals import BPS_DIVISOR, CENT, EIGHT_PLACES, ZERO, divide, multiply, round_to
+
+
+class CommissionModel(StrEnum):
+    TRADE_FEE = "TRADE_FEE"
+    MARKUP = "MARKUP"
+
+
+class Side(StrEnum):
+    BUY = "BUY"
+    SELL = "SELL"
+
+
+@dataclass(frozen=True)
+class Commission:
+    """A client's standing commission model."""
+
+    model: CommissionModel = CommissionModel.TRADE_FEE
+    bps: int = 0
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """What one trade pays: a per-trade override, or the client's model."""
+
+    bps_commission: int | None
+    fixed_commission: Decimal | None
+    client: Commission
+
+    @property
+    def markup_bps(self) -> int:
+        overridden = self.bps_commission is not None or self.fixed_commission is not None
+        if overridden or self.client.model is not CommissionModel.MARKUP:
+            return 0
+        return self.client.bps
+
+    def fee(self, notional: Decimal) -> Decimal:
+        if self.fixed_commission is not None:
+            return self.fixed_commission
+        if self.bps_commission is not None:
+            return bps_of(notional, self.bps_commission)
+        if self.client.model is CommissionModel.TRADE_FEE:
+            return bps_of(notional, self.client.bps)
+        return ZERO.quantize(CENT)
+
+
+def bps_of(notional: Decimal, bps: int) -> Decimal:
+    return round_to(divide(multiply(notional, Decimal(bps)), BPS_DIVISOR), CENT)
+
+
+def investor_price(average_fill: Decimal, side: Side, markup_bps: int) -> Decimal:
+    """The average fill moved by the markup against the investor, to 8 places."""
+    if markup_bps:
+        factor = Decimal(1) + (Decimal(markup_bps) / BPS_DIVISOR) * (1 if side is Side.BUY else -1)
+        average_fill = multiply(average_fill, factor)
+    return round_to(average_fill, EIGHT_PLACES)
+
+
+def net_money(notional: Decimal, fee: Decimal, side: Side) -> Decimal:
+    return notional + fee if side is Side.BUY else notional - fee
+
+
+def commission_is_valid(bps: int | None, fixed: Decimal | None) -> bool:
+    if bps is not None and fixed is not None:
+        return False
+    if bps is not None and not 0 <= bps <= 10_000:
+        return False
+    return fixed is None or fixed >= 0

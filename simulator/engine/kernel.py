@@ -1,0 +1,90 @@
+"""The kernel: one simpy Environment, its lock, and daily schedules.
+
+Every state change (a request, an advance, a scheduled job) runs under the
+kernel lock in simulated-time order, so the sandbox has exactly one writer.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Generator
+from datetime import time
+from typing import Any
+
+import simpy
+
+from simulator.engine.clock import next_central_time
+from simulator.engine.streams import RandomStreams
+
+
+class TimeTravelError(ValueError):
+    """An advance to an instant before the current simulated time."""
+
+
+class Kernel:
+    def __init__(self, *, seed: int, start_ns: int) -> None:
+        self.seed = seed
+        self.env = simpy.Environment(initial_time=start_ns)
+        self.lock = threading.RLock()
+        self.streams = RandomStreams(seed)
+        self._after_run: list[Callable[[], None]] = []
+
+    @property
+    def now(self) -> int:
+        return int(self.env.now)
+
+    def on_settled(self, hook: Callable[[], None]) -> None:
+        """Call `hook` after every run of the clock (e.g. to flush the outbox)."""
+        self._after_run.append(hook)
+
+    def run_to(self, target_ns: int) -> None:
+        """Run everything due up to and including `target_ns`."""
+        with self.lock:
+            if target_ns < self.now:
+                raise TimeTravelError("time never goes backward")
+            if target_ns > self.now:
+                self.env.run(until=target_ns)
+            self._drain_now()
+            for hook in self._after_run:
+                hook()
+
+    def settle(self) -> None:
+        """Run the effects that are due now (zero-delay work after a command)."""
+        self.run_to(self.now)
+
+    def _drain_now(self) -> None:
+        env = self.env
+        while env.peek() == env.now:
+            env.step()
+
+    def after(self, delay_ns: int, action: Callable[[], Any]) -> None:
+        """Run `action` once, `delay_ns` from now."""
+
+        def waiter() -> Generator[simpy.Event, Any, None]:
+            yield self.env.timeout(delay_ns)
+            action()
+
+        self.env.process(waiter())
+
+    def at(self, when_ns: int, action: Callable[[], Any]) -> None:
+        self.after(max(0, when_ns - self.now), action)
+
+    def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
+        return self.env.process(generator)
+
+    def timeout(self, delay_ns: int) -> simpy.Timeout:
+        return self.env.timeout(max(0, delay_ns))
+
+    def daily(self, at: time, action: Callable[[int], None]) -> None:
+        """Run `action(instant)` at wall time `at` in Chicago, every day.
+
+        The process sleeps until its next due instant, so quiet days cost one
+        wake-up each.
+        """
+
+        def loop() -> Generator[simpy.Event, Any, None]:
+            while True:
+                due = next_central_time(self.now, at)
+                yield self.env.timeout(due - self.now)
+                action(self.now)
+
+        self.env.process(loop())

@@ -1,0 +1,83 @@
+"""The fill engine: walk the providers' quotes, best price first.
+
+Each provider hit is one execution at that provider's price. What the quoted
+sizes cannot cover fills at the worst price reached (batch orders sweep) or is
+left unfilled (IOC orders). The average price is the quantity-weighted mean.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from simulator.domain import reasons
+from simulator.domain.decimals import ZERO, divide, multiply, round_to
+from simulator.domain.fees import Side
+from simulator.market.quotes import Book, ProviderQuote
+
+
+@dataclass(frozen=True)
+class ProviderFill:
+    provider: str
+    quantity: Decimal
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class FillResult:
+    fills: tuple[ProviderFill, ...]
+    reject_reason: str | None = None
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((f.quantity for f in self.fills), ZERO)
+
+    @property
+    def average_price(self) -> Decimal:
+        total = self.quantity
+        if total == 0:
+            return ZERO
+        return divide(sum((multiply(f.quantity, f.price) for f in self.fills), ZERO), total)
+
+
+def _ladder(book: Book, side: Side) -> list[tuple[ProviderQuote, Decimal, Decimal]]:
+    """(quote, price, size) from best to worst for the side that takes liquidity."""
+    if side is Side.BUY:
+        ordered = sorted(book.quotes, key=lambda q: (q.ask, q.provider))
+        return [(q, q.ask, q.ask_size) for q in ordered]
+    ordered = sorted(book.quotes, key=lambda q: (-q.bid, q.provider))
+    return [(q, q.bid, q.bid_size) for q in ordered]
+
+
+def fill_market_order(
+    book: Book,
+    side: Side,
+    *,
+    increment: Decimal,
+    quantity: Decimal | None = None,
+    notional: Decimal | None = None,
+    sweep_remainder: bool,
+) -> FillResult:
+    """Fill a quantity (coin) or a notional (USD) against the book."""
+    ladder = _ladder(book, side)
+    if not ladder:
+        return FillResult((), reasons.EMPTY_QUOTES)
+    by_notional = notional is not None
+    remaining = notional if by_notional else quantity
+    assert remaining is not None
+    fills: list[ProviderFill] = []
+    for quote, price, size in ladder:
+        if remaining <= 0:
+            break
+        capacity = multiply(size, price) if by_notional else size
+        take = min(remaining, capacity)
+        coin = round_to(divide(take, price), increment) if by_notional else take
+        if coin > 0:
+            fills.append(ProviderFill(quote.provider, coin, price))
+        remaining -= take
+    if remaining > 0 and sweep_remainder:
+        worst_quote, worst_price, _ = ladder[-1]
+        extra = round_to(divide(remaining, worst_price), increment) if by_notional else remaining
+        if fills and fills[-1].provider == worst_quote.provider:
+            extra += fills.pop().quantity
+        fills.append(ProviderFill(worst_quote.provider, extra, worst_price))
+    return FillResult(tuple(fills))

@@ -1,0 +1,188 @@
+"""Investor accounts, balances and positions."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from simulator.domain import reasons
+from simulator.domain.accounts import Account, AccountKind
+from simulator.domain.batches import AllocationStatus, BatchStatus, sell_quantity
+from simulator.domain.decimals import ZERO, format_decimal
+from simulator.domain.fees import Side
+from simulator.domain.instruments import COINS, INSTRUMENTS
+from simulator.engine.clock import iso_millis
+from simulator.service.core import SandboxCore
+from simulator.service.errors import ApiError, bad_request
+from simulator.service.state import ClientRecord, FundingModel
+
+USD = "USD"
+
+
+@dataclass(frozen=True)
+class AccountSeed:
+    """One investor to create, with what it starts holding."""
+
+    account_id: str | None
+    email: str | None
+    holdings: Mapping[str, Decimal]
+    cash: Decimal | None
+
+
+def settlement_method(client: ClientRecord) -> str | None:
+    """The AccountRequest enum knows NET_SETTLEMENT and BAKKT_TPJ only."""
+    if client.funding_model is FundingModel.APEX_TPJ:
+        return None
+    return client.funding_model.value
+
+
+def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[AccountSeed], prefix: str) -> list[str]:
+    """Create investors, generating ids `<prefix><n>` where none is given."""
+    for seed in seeds:
+        if seed.account_id is not None and seed.account_id in client.accounts:
+            raise bad_request(f"accounts: account {seed.account_id} already exists")
+        for coin in seed.holdings:
+            if coin not in COINS:
+                raise bad_request(f"holdings: unknown coin {coin}")
+    created: list[str] = []
+    for seed in seeds:
+        account_id = seed.account_id or client.next_account_id(prefix)
+        client.accounts[account_id] = Account(account_id, AccountKind.INVESTOR, core.now, email=seed.email)
+        for coin, quantity in sorted(seed.holdings.items()):
+            client.ledger.move_coin(account_id, coin, quantity)
+        if seed.cash is not None:
+            client.ledger.move_cash(account_id, seed.cash)
+        created.append(account_id)
+    return created
+
+
+def open_account(core: SandboxCore, client: ClientRecord, request: dict[str, Any]) -> Account:
+    """POST /accounts: the request is kept as the account's AccountRequest."""
+    account_id = request["clientAccountId"]
+    if account_id in client.accounts:
+        raise ApiError(
+            422,
+            "1 validation error",
+            {
+                "code": 422,
+                "message": "1 validation error",
+                "validationErrors": [
+                    {
+                        "code": 409,
+                        "field": "clientAccountId",
+                        "message": "an account with this clientAccountId already exists",
+                        "rejectedValue": account_id,
+                    }
+                ],
+            },
+        )
+    owners = request.get("owners") or [{}]
+    email = owners[0].get("emailAddress") if isinstance(owners[0], dict) else None
+    account = Account(account_id, AccountKind.INVESTOR, core.now, email=email, request=request)
+    client.accounts[account_id] = account
+    return account
+
+
+def account_request(core: SandboxCore, client: ClientRecord, account: Account) -> dict[str, Any]:
+    if not account.request:
+        account.request = core.identities.account_request(client.client_id, account.id, settlement_method(client))
+        if account.email:
+            account.request["owners"][0]["emailAddress"] = account.email
+    return account.request
+
+
+def find_account(client: ClientRecord, account_id: str) -> Account:
+    account = client.accounts.get(account_id)
+    if account is None:
+        raise bad_request(reasons.INVALID_ACCOUNT)
+    return account
+
+
+def account_view(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Any]:
+    account = find_account(client, account_id)
+    return {
+        "id": account.id,
+        "cipClearanceState": "ACCEPTED",
+        "createdAt": iso_millis(account.created_ns),
+        "mode": "OPEN",
+        "request": account_request(core, client, account),
+        "status": "COMPLETE",
+    }
+
+
+def account_status(client: ClientRecord, account_id: str) -> dict[str, Any]:
+    find_account(client, account_id)
+    return {
+        "canTradeCrypto": True,
+        "cipClearanceState": "ACCEPTED",
+        "settlementMethod": client.funding_model.value,
+    }
+
+
+def move_balance(client: ClientRecord, account_id: str, currency: str, quantity: Decimal, *, withdraw: bool) -> dict[str, Any]:
+    """A control-API deposit or withdrawal of a coin or of USD cash."""
+    find_account(client, account_id)
+    if quantity <= 0:
+        raise bad_request("quantity: must be greater than zero")
+    if currency == USD:
+        if withdraw and client.ledger.cash(account_id) < quantity:
+            raise bad_request(f"Insufficient USD in account {account_id}")
+        client.ledger.move_cash(account_id, -quantity if withdraw else quantity)
+    elif currency in COINS:
+        if withdraw and client.ledger.holding(account_id, currency) < quantity:
+            raise bad_request(f"Insufficient {currency} in account {account_id}")
+        client.ledger.move_coin(account_id, currency, -quantity if withdraw else quantity)
+    else:
+        raise bad_request("currency: must be USD or a listed coin")
+    return balances(client, account_id)
+
+
+def balances(client: ClientRecord, account_id: str) -> dict[str, Any]:
+    holdings = client.ledger.holdings(account_id)
+    return {
+        "account": account_id,
+        "cash": format_decimal(client.ledger.cash(account_id)),
+        "holdings": {coin: format_decimal(q) for coin, q in sorted(holdings.items())},
+    }
+
+
+def pending_sells(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Decimal]:
+    """Coin that PENDING SELL allocations may still take from the account."""
+    taken: dict[str, Decimal] = {}
+    for batch in client.batches.values():
+        if batch.status not in (BatchStatus.OPEN, BatchStatus.CLOSED, BatchStatus.IN_PROGRESS):
+            continue
+        instrument = INSTRUMENTS[batch.symbol]
+        bid = None
+        for allocation in batch.pending:
+            if allocation.account != account_id or allocation.side is not Side.SELL:
+                continue
+            if allocation.status not in (AllocationStatus.PENDING, AllocationStatus.IN_PROGRESS):
+                continue
+            if bid is None:
+                best = core.market.book(batch.symbol, core.now).best_bid
+                bid = best.bid if best else core.market[batch.symbol].mid_at(core.now)
+            quantity = sell_quantity(allocation, batch.type, bid, instrument)
+            taken[instrument.coin] = taken.get(instrument.coin, ZERO) + quantity
+    return taken
+
+
+def positions(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Any]:
+    find_account(client, account_id)
+    reserved = pending_sells(core, client, account_id)
+    rows = []
+    for coin, current in sorted(client.ledger.holdings(account_id).items()):
+        tradable = max(ZERO, current - reserved.get(coin, ZERO))
+        text = format_decimal(current)
+        rows.append(
+            {
+                "account": account_id,
+                "currency": coin,
+                "current": text,
+                "settled": text,
+                "tradable": format_decimal(tradable),
+                "transferable": text,
+            }
+        )
+    return {"positions": rows}

@@ -1,0 +1,259 @@
+"""Batch trade allocations: open, allocate, close, and the processing after close."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from simulator.domain import reasons
+from simulator.domain.batches import (
+    Allocation,
+    AllocationCheck,
+    AllocationStatus,
+    Batch,
+    BatchStatus,
+    BatchType,
+    allocation_reject_reason,
+    insufficient_sells,
+    net_amount,
+    price_allocation,
+)
+from simulator.domain.decimals import ZERO, divide
+from simulator.domain.fees import Side
+from simulator.domain.instruments import INSTRUMENTS, Instrument
+from simulator.engine.calendar import maintenance_end_if_inside
+from simulator.engine.clock import iso_millis
+from simulator.market.fills import FillResult
+from simulator.market.quotes import Book
+from simulator.service.core import SandboxCore
+from simulator.service.errors import bad_request
+from simulator.service.state import ClientRecord
+
+EVENT_TYPE = "allocation/batch/1"
+
+
+@dataclass(frozen=True)
+class AllocateCommand:
+    request: dict[str, Any]
+    """The validated body, echoed back as the allocation's `request`."""
+    account: str
+    amount: Decimal
+    batch_transaction_id: str
+    client_transaction_id: str
+    side: Side
+    symbol: str
+    bps_commission: int | None
+    fixed_commission: Decimal | None
+
+
+def open_batch(core: SandboxCore, client: ClientRecord, request: dict[str, Any]) -> dict[str, Any]:
+    batch_id = request["batchTransactionId"]
+    if batch_id in client.batches:
+        raise bad_request(reasons.DUPLICATE_BATCH)
+    batch = Batch(
+        id=core.streams.uuid("ids"),
+        created_at=iso_millis(core.now),
+        request=request,
+        symbol=request["symbol"],
+        type=BatchType(request["type"]),
+    )
+    if client.firm_account is None:
+        batch.reject(reasons.NO_FIRM_ACCOUNT)
+    elif batch.symbol not in INSTRUMENTS:
+        batch.reject(reasons.INVALID_SYMBOL)
+    client.batches[batch_id] = batch
+    core.publish(client, EVENT_TYPE, batch.to_api())
+    return batch.to_api()
+
+
+def allocate(core: SandboxCore, client: ClientRecord, command: AllocateCommand) -> dict[str, Any]:
+    first = client.transaction_first_seen(command.client_transaction_id)
+    if first is not None:
+        return {
+            "createdAt": first.created_at,
+            "id": first.id,
+            "rejectReason": reasons.DUPLICATE_TRANSACTION,
+            "request": command.request,
+            "status": AllocationStatus.REJECTED.value,
+        }
+    batch = client.batches.get(command.batch_transaction_id)
+    allocation = Allocation(
+        id=core.streams.uuid("ids"),
+        created_at=iso_millis(core.now),
+        request=command.request,
+        account=command.account,
+        side=command.side,
+        amount=command.amount,
+        bps_commission=command.bps_commission,
+        fixed_commission=command.fixed_commission,
+    )
+    client.allocations[command.client_transaction_id] = allocation
+    reason = allocation_reject_reason(
+        AllocationCheck(
+            has_firm_account=client.firm_account is not None,
+            batch=batch,
+            symbol=command.symbol,
+            account_known=command.account in client.accounts,
+            amount=command.amount,
+            bps_commission=command.bps_commission,
+            fixed_commission=command.fixed_commission,
+        )
+    )
+    if reason is not None:
+        allocation.reject(reason)
+        core.publish(client, EVENT_TYPE, allocation.to_api())
+    else:
+        assert batch is not None
+        batch.pending.append(allocation)
+    return allocation.to_api()
+
+
+def find_allocation(client: ClientRecord, client_transaction_id: str) -> dict[str, Any]:
+    allocation = client.allocations.get(client_transaction_id)
+    if allocation is None:
+        raise bad_request(reasons.INVALID_TRANSACTION)
+    return allocation.to_api()
+
+
+def find_batch(client: ClientRecord, batch_transaction_id: str) -> Batch:
+    batch = client.batches.get(batch_transaction_id)
+    if batch is None:
+        raise bad_request(reasons.INVALID_BATCH)
+    return batch
+
+
+def close_batch(core: SandboxCore, client: ClientRecord, batch_transaction_id: str, expected: int) -> dict[str, Any]:
+    batch = find_batch(client, batch_transaction_id)
+    if batch.status is not BatchStatus.OPEN:
+        raise bad_request(reasons.BATCH_NOT_OPEN)
+    found = len(batch.pending)
+    if expected != found:
+        batch.accepted_at_close = 0
+        batch.reject(reasons.count_mismatch(expected, found))
+        core.publish(client, EVENT_TYPE, batch.to_api())
+        for allocation in batch.pending:
+            allocation.reject(reasons.COUNT_MISMATCH_ALLOCATION)
+            core.publish(client, EVENT_TYPE, allocation.to_api())
+        return batch.to_api()
+    batch.status = BatchStatus.CLOSED
+    batch.accepted_at_close = found
+    answer = batch.to_api()
+    core.publish(client, EVENT_TYPE, answer)
+    core.kernel.after(0, lambda: BatchProcessing(core, client, batch).start())
+    return answer
+
+
+class BatchProcessing:
+    """What happens to a closed batch: checks, netting, one order, completion."""
+
+    def __init__(self, core: SandboxCore, client: ClientRecord, batch: Batch) -> None:
+        self.core = core
+        self.client = client
+        self.batch = batch
+        self.instrument: Instrument = INSTRUMENTS[batch.symbol]
+        self.accepted: list[Allocation] = []
+
+    def start(self) -> None:
+        batch = self.batch
+        batch.status = BatchStatus.IN_PROGRESS
+        for allocation in batch.pending:
+            allocation.status = AllocationStatus.IN_PROGRESS
+        book = self.core.market.book(batch.symbol, self.core.now)
+        best_bid = book.best_bid
+        if best_bid is None:
+            self._fail(reasons.EMPTY_QUOTES)
+            return
+        short = insufficient_sells(batch.pending, batch.type, best_bid.bid, self.instrument, self._holding)
+        self._reject_short(short)
+        rejected = {id(a) for a in short}
+        self.accepted = [a for a in batch.pending if id(a) not in rejected]
+        if not self.accepted:
+            self._finish()
+            return
+        net = net_amount(self.accepted)
+        mid = book.mid
+        size = abs(divide(net, mid)) if batch.type is BatchType.NOTIONAL else abs(net)
+        if net == 0 or size < self.instrument.minimum_order_quantity:
+            self._complete(mid, filled_quantity=ZERO, side=Side.BUY)
+            return
+        side = Side.BUY if net > 0 else Side.SELL
+        amount = {"notional": abs(net)} if batch.type is BatchType.NOTIONAL else {"quantity": abs(net)}
+        self.core.router.submit(
+            batch.symbol,
+            side,
+            sweep_remainder=True,
+            not_before_ns=maintenance_end_if_inside(self.core.now) or self.core.now,
+            on_result=lambda result, book: self._on_fill(result, side),
+            **amount,
+        )
+
+    def _holding(self, account: str) -> Decimal:
+        return self.client.ledger.holding(account, self.instrument.coin)
+
+    def _reject_short(self, allocations: list[Allocation]) -> None:
+        reason = reasons.insufficient_coin(self.instrument.coin)
+        for allocation in allocations:
+            allocation.reject(reason)
+            self.core.publish(self.client, EVENT_TYPE, allocation.to_api())
+
+    def _on_fill(self, result: FillResult, side: Side) -> None:
+        if result.reject_reason is not None:
+            self._fail(result.reject_reason)
+            return
+        self._complete(result.average_price, filled_quantity=result.quantity, side=side)
+
+    def _fail(self, reason: str) -> None:
+        for allocation in self.batch.pending:
+            if allocation.status is not AllocationStatus.REJECTED:
+                allocation.reject(reason)
+                self.core.publish(self.client, EVENT_TYPE, allocation.to_api())
+        self.batch.reject(reason)
+        self.core.publish(self.client, EVENT_TYPE, self.batch.to_api())
+
+    def _complete(self, average_fill: Decimal, *, filled_quantity: Decimal, side: Side) -> None:
+        """Price every accepted allocation, re-check SELLs at that price, then move coin.
+
+        What the market order bought or sold beyond the allocated quantities,
+        and the rounding dust, stays in the Firm Allocation Account.
+        """
+        client, coin = self.client, self.instrument.coin
+        ledger = client.ledger
+        firm = client.firm_account
+        assert firm is not None
+        ledger.move_coin(firm, coin, filled_quantity if side is Side.BUY else -filled_quantity)
+        completions = [
+            price_allocation(
+                allocation,
+                average_fill=average_fill,
+                batch_type=self.batch.type,
+                instrument=self.instrument,
+                commission=client.commission,
+            )
+            for allocation in self.accepted
+        ]
+        sold: dict[str, Decimal] = {}
+        short_reason = reasons.insufficient_coin(coin)
+        for allocation, completion in zip(self.accepted, completions):
+            if allocation.side is Side.SELL:
+                total = sold.get(allocation.account, ZERO) + completion.quantity
+                if total > ledger.holding(allocation.account, coin):
+                    allocation.reject(short_reason)
+                    continue
+                sold[allocation.account] = total
+            allocation.complete(completion, self.core.now)
+        for allocation in self.accepted:
+            if allocation.status is AllocationStatus.COMPLETE:
+                assert allocation.quantity is not None
+                delta = allocation.quantity if allocation.side is Side.BUY else -allocation.quantity
+                ledger.move_coin(allocation.account, coin, delta)
+                ledger.move_coin(firm, coin, -delta)
+            self.core.publish(client, EVENT_TYPE, allocation.to_api())
+        self._finish()
+
+    def _finish(self) -> None:
+        batch = self.batch
+        if any(a.status is AllocationStatus.COMPLETE for a in batch.pending):
+            batch.status = BatchStatus.COMPLETE
+        else:
+            batch.reject(reasons.NO_ALLOCATIONS)
+        self.core.publish(self.client, EVENT_TYPE, batch.to_api())

@@ -1,0 +1,58 @@
+"""Generated investor identities (names, emails, addresses) from Faker.
+
+Each account's identity is seeded from the root seed, the client and the
+account id alone, so it is the same whatever order accounts are read in, and
+it is only generated when someone looks at it.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from faker import Faker
+
+from simulator.engine.streams import derive_seed
+
+
+class IdentityFactory:
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._faker = Faker("en_US")
+
+    def account_request(self, client_id: str, account_id: str, settlement_method: str | None) -> dict[str, Any]:
+        """An AccountRequest body as an onboarding system would send it."""
+        fake = self._faker
+        fake.seed_instance(derive_seed(self._seed, f"identity:{client_id}:{account_id}"))
+        given, family = fake.first_name(), fake.last_name()
+        address = {
+            "city": fake.city(),
+            "country": "USA",
+            "postalCode": fake.postcode(),
+            "state": fake.state_abbr(include_territories=False),
+            "streetAddress": [fake.street_address()],
+        }
+        email = f"{given}.{family}.{account_id}@{fake.free_email_domain()}".lower()
+        request: dict[str, Any] = {
+            "clientAccountId": account_id,
+            "accountType": "INDIVIDUAL",
+            "owners": [
+                {
+                    "emailAddress": email,
+                    "phoneNumber": "+1" + fake.numerify("##########"),
+                    "mailingAddress": address,
+                    "role": "PRIMARY_OWNER",
+                    "identity": {
+                        "givenName": given,
+                        "familyName": family,
+                        "dateOfBirth": fake.date_between_dates(date(1941, 1, 1), date(2005, 12, 31)).isoformat(),
+                        "personalAddress": address,
+                        "taxId": fake.numerify("#########"),
+                        "taxIdType": "SSN",
+                    },
+                    "agreements": [{"name": "Bakkt User Agreement", "version": "1.0"}],
+                }
+            ],
+        }
+        if settlement_method is not None:
+            request["settlementMethod"] = settlement_method
+        return request

@@ -1,0 +1,114 @@
+"""The event journal (the truth) and the outbox that copies it to SQS.
+
+Journal entries hold the envelope already serialized: a payload is a snapshot
+of the resource at that moment, and a string is the cheapest faithful copy.
+The outbox sends due envelopes in batches; seeded faults add duplicates and
+delays in simulated time.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.engine.clock import NS_PER_SECOND, iso_nanos
+from simulator.engine.streams import RandomStreams
+from simulator.service.ports import QueuePort
+
+SQS_BATCH = 10
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    seq: int
+    client: str
+    event_type: str
+    envelope: str
+    """The message body exactly as published."""
+
+    def to_api(self) -> dict[str, Any]:
+        return {"seq": self.seq, "client": self.client, "event": json.loads(self.envelope)}
+
+
+@dataclass
+class QueueFaults:
+    duplicate_rate: float = 0.0
+    max_delay_seconds: float = 0.0
+
+
+class Journal:
+    def __init__(self, streams: RandomStreams) -> None:
+        self._streams = streams
+        self.entries: list[JournalEntry] = []
+        self._listeners: list[Callable[[JournalEntry, int], None]] = []
+
+    def subscribe(self, listener: Callable[[JournalEntry, int], None]) -> None:
+        self._listeners.append(listener)
+
+    def record(self, client: str, event_type: str, payload: dict[str, Any], now_ns: int) -> JournalEntry:
+        envelope = json.dumps(
+            {
+                "event_type": event_type,
+                "message_id": self._streams.uuid("events"),
+                "payload": payload,
+                "timestamp": iso_nanos(now_ns),
+            },
+            separators=(",", ":"),
+        )
+        entry = JournalEntry(len(self.entries) + 1, client, event_type, envelope)
+        self.entries.append(entry)
+        for listener in self._listeners:
+            listener(entry, now_ns)
+        return entry
+
+    def read(self, client: str | None, after: int, limit: int) -> list[JournalEntry]:
+        selected: list[JournalEntry] = []
+        for entry in self.entries[max(0, after) :]:
+            if client is None or entry.client == client:
+                selected.append(entry)
+                if len(selected) >= limit:
+                    break
+        return selected
+
+
+class Outbox:
+    """Publishes journal entries to each client's queue when they fall due."""
+
+    def __init__(self, queues: QueuePort, streams: RandomStreams, queue_url_of: Callable[[str], str]) -> None:
+        self._queues = queues
+        self._rng: random.Random = streams.stream("outbox")
+        self._queue_url_of = queue_url_of
+        self._due: list[tuple[int, int, int, JournalEntry]] = []
+        self._copies = 0
+        self.faults = QueueFaults()
+        self.published = 0
+
+    def enqueue(self, entry: JournalEntry, now_ns: int) -> None:
+        copies = 1
+        if self.faults.duplicate_rate and self._rng.random() < self.faults.duplicate_rate:
+            copies = 2
+        for _ in range(copies):
+            delay = 0
+            if self.faults.max_delay_seconds:
+                delay = int(self._rng.uniform(0, self.faults.max_delay_seconds) * NS_PER_SECOND)
+            self._copies += 1
+            heapq.heappush(self._due, (now_ns + delay, entry.seq, self._copies, entry))
+
+    def pending(self) -> int:
+        return len(self._due)
+
+    def flush(self, now_ns: int) -> None:
+        """Send every envelope due by `now_ns`, in due order, in SQS batches."""
+        by_queue: dict[str, list[str]] = defaultdict(list)
+        due = self._due
+        while due and due[0][0] <= now_ns:
+            entry = heapq.heappop(due)[3]
+            by_queue[self._queue_url_of(entry.client)].append(entry.envelope)
+        for queue_url, bodies in by_queue.items():
+            for start in range(0, len(bodies), SQS_BATCH):
+                self._queues.publish(queue_url, bodies[start : start + SQS_BATCH])
+            self.published += len(bodies)

@@ -1,0 +1,33 @@
+"""What the service needs from the outside world, as small protocols.
+
+`adapters/` implements them on the embedded AWS; tests may hand in fakes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class QueuePort(Protocol):
+    def create_queue(self, client_id: str) -> str:
+        """Create the client's event queue and answer its URL."""
+
+    def publish(self, queue_url: str, bodies: Sequence[str]) -> None:
+        """Send the bodies, in order, to the queue."""
+
+
+class FilePort(Protocol):
+    def create_bucket(self, client_id: str) -> str:
+        """Create the client's bucket and answer its name."""
+
+    def put(self, bucket: str, key: str, body: bytes) -> None: ...
+
+
+class MailPort(Protocol):
+    def send(self, sender: str, to: str, subject: str, body: str) -> None: ...
+
+
+class Ports(Protocol):
+    queues: QueuePort
+    files: FilePort
+    mail: MailPort

@@ -1,0 +1,71 @@
+"""What the sandbox remembers about each client."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from simulator.domain.accounts import Account, Ledger
+from simulator.domain.batches import Allocation, Batch
+from simulator.domain.fees import Commission
+
+
+class FundingModel(StrEnum):
+    NET_SETTLEMENT = "NET_SETTLEMENT"
+    BAKKT_TPJ = "BAKKT_TPJ"
+    APEX_TPJ = "APEX_TPJ"
+
+
+@dataclass(frozen=True)
+class Branding:
+    logo_url: str | None = None
+    cta_url: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass
+class ClientRecord:
+    client_id: str
+    funding_model: FundingModel
+    commission: Commission
+    logon_id: str
+    password: str
+    bucket: str
+    queue_url: str
+    branding: Branding
+    finance_emails: list[str]
+    firm_account: str | None = None
+    gift_account: str | None = None
+    accounts: dict[str, Account] = field(default_factory=dict)
+    batches: dict[str, Batch] = field(default_factory=dict)
+    allocations: dict[str, Allocation] = field(default_factory=dict)
+    """By clientTransactionId, rejected ones included."""
+    ledger: Ledger = field(default_factory=Ledger)
+    id_counters: dict[str, int] = field(default_factory=dict)
+
+    def next_account_id(self, prefix: str) -> str:
+        number = self.id_counters.get(prefix, 0) + 1
+        while f"{prefix}{number:05d}" in self.accounts:
+            number += 1
+        self.id_counters[prefix] = number
+        return f"{prefix}{number:05d}"
+
+    def transaction_first_seen(self, client_transaction_id: str) -> Allocation | None:
+        return self.allocations.get(client_transaction_id)
+
+    def provisioning_answer(self) -> dict[str, Any]:
+        return {
+            "clientId": self.client_id,
+            "logonId": self.logon_id,
+            "password": self.password,
+            "firmAllocationAccount": self.firm_account,
+            "giftAccount": self.gift_account,
+            "bucket": self.bucket,
+            "queueUrl": self.queue_url,
+        }
+
+
+@dataclass(frozen=True)
+class Token:
+    client_id: str
+    expires_ns: int
