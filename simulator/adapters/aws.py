@@ -13,6 +13,7 @@ from botocore.config import Config
 from simulator.adapters.s3 import S3Files
 from simulator.adapters.ses import SesMail
 from simulator.adapters.sqs import SqsQueues
+from simulator.service.outputs import SENDER
 
 REGION = "us-east-1"
 
@@ -33,7 +34,7 @@ class EmbeddedAws:
         def client(service: str) -> object:
             return session.client(service, endpoint_url=endpoint_url, config=config)
 
-        return cls(SqsQueues(client("sqs")), S3Files(client("s3")), SesMail(client("ses")))
+        return cls(SqsQueues(client("sqs")), S3Files(client("s3")), SesMail(client("ses"), SENDER))
 
     def clear(self) -> None:
         """Remove the sandbox's queues and buckets (a reset)."""

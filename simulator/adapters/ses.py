@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-SENDER = "no-reply@sandbox.bakkt.test"
-
-
 class SesMail:
-    def __init__(self, ses: Any) -> None:
+    def __init__(self, ses: Any, sender: str) -> None:
         self._ses = ses
-        ses.verify_email_identity(EmailAddress=SENDER)
+        ses.verify_email_identity(EmailAddress=sender)
 
     def send(self, sender: str, to: str, subject: str, body: str) -> None:
         self._ses.send_email(

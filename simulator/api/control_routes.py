@@ -187,6 +187,22 @@ def get_events(call: Call) -> tuple[int, Any]:
     return 200, {"events": [e.to_api() for e in entries], "next": next_cursor}
 
 
+@route("GET", f"{CONTROL}/files", Access.CONTROL)
+def get_files(call: Call) -> tuple[int, Any]:
+    client_id = call.query.get("client")
+    if client_id is not None:
+        client_named(call, client_id)
+    return 200, {"files": [f.to_api() for f in call.core.files.list(client_id)]}
+
+
+@route("GET", f"{CONTROL}/emails", Access.CONTROL)
+def get_emails(call: Call) -> tuple[int, Any]:
+    client_id = call.query.get("client")
+    if client_id is not None:
+        client_named(call, client_id)
+    return 200, {"emails": [m.to_api() for m in call.core.mail.list(client_id, call.query.get("to"))]}
+
+
 @route("POST", f"{CONTROL}/reset", Access.CONTROL, ResetRequest)
 def reset(call: Call) -> tuple[int, Any]:
     body: ResetRequest = call.body
@@ -207,5 +223,7 @@ CONTROL_ROUTES = (
     set_market,
     set_faults,
     get_events,
+    get_files,
+    get_emails,
     reset,
 )

@@ -12,6 +12,7 @@ from simulator.market.quotes import Market
 from simulator.market.router import OrderRouter
 from simulator.service.identities import IdentityFactory
 from simulator.service.journal import Journal, Outbox
+from simulator.service.outputs import FileStore, MailJournal
 from simulator.service.ports import Ports
 from simulator.service.state import ClientRecord, Token
 
@@ -28,6 +29,8 @@ class SandboxCore:
         self.identities = IdentityFactory(seed)
         self.clients: dict[str, ClientRecord] = {}
         self.tokens: dict[str, Token] = {}
+        self.files = FileStore(ports.files)
+        self.mail = MailJournal(ports.mail)
         self.journal = Journal(self.streams)
         self.outbox = Outbox(ports.queues, self.streams, lambda client_id: self.clients[client_id].queue_url)
         self.journal.subscribe(self.outbox.enqueue)
