@@ -1,6 +1,7 @@
 """The sandbox's own control API under /sandbox/v1."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from simulator.service.state import Branding, ClientRecord, FundingModel
 
 CONTROL = "/sandbox/v1"
 DEFAULT_EVENT_PAGE = 1000
+WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 
 
 def clock_view(call: Call) -> dict[str, Any]:
@@ -170,7 +172,7 @@ def query_int(call: Call, name: str, default: int) -> int:
     raw = call.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or len(raw) > 12:
+    if not WHOLE_NUMBER.fullmatch(raw):
         raise bad_request(f"{name}: must be a whole number")
     return int(raw)
 

@@ -113,7 +113,7 @@ def validation_errors_body(error: ValidationError) -> dict[str, Any]:
 def parse_body(model: type[RequestModel], raw: bytes, *, validation_errors: bool = False) -> RequestModel:
     try:
         data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise ApiError(400, "Request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Request body must be a JSON object")

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from simulator.domain.decimals import DecimalFormatError, parse_decimal
 
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _decimal_string(value: object) -> str:
@@ -28,7 +28,7 @@ def _decimal_string(value: object) -> str:
 
 
 def _uuid_string(value: object) -> str:
-    if not isinstance(value, str) or not UUID_PATTERN.match(value):
+    if not isinstance(value, str) or not UUID_PATTERN.fullmatch(value):
         raise PydanticCustomError("uuid", "must be a UUID such as 3b241101-e2bb-4255-8caf-4136c566a962")
     return value
 

@@ -7,15 +7,16 @@ zeros beyond the value's own.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from functools import lru_cache
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-DECIMAL_PATTERN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+DECIMAL_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 MAX_SIGNIFICANT_DIGITS = 15
 CENT = Decimal("0.01")
 EIGHT_PLACES = Decimal("0.00000001")
 ZERO = Decimal(0)
 BPS_DIVISOR = Decimal(10_000)
-_WIDE = Context(prec=60)
+_WIDE = Context(prec=60, rounding=ROUND_HALF_EVEN)
 
 
 class DecimalFormatError(ValueError):
@@ -29,7 +30,7 @@ def significant_digits(text: str) -> int:
 
 def parse_decimal(value: object) -> Decimal:
     """Parse a decimal string; anything else (numbers, booleans, NaN) is an error."""
-    if not isinstance(value, str) or not DECIMAL_PATTERN.match(value):
+    if not isinstance(value, str) or not DECIMAL_PATTERN.fullmatch(value):
         raise DecimalFormatError('must be a decimal string such as "10.50"')
     if significant_digits(value) > MAX_SIGNIFICANT_DIGITS:
         raise DecimalFormatError(f"must have at most {MAX_SIGNIFICANT_DIGITS} significant digits")
@@ -52,10 +53,16 @@ def format_money(value: Decimal) -> str:
 
 
 def round_to(value: Decimal, increment: Decimal) -> Decimal:
-    """Round half-even to a multiple of `increment` (0.01, 0.00000001, 1, ...)."""
-    with localcontext(_WIDE):
-        steps = (value / increment).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-        return (steps * increment).quantize(increment)
+    """Round half-even to a multiple of `increment` (0.01, 0.00000001, 1, 0.25...)."""
+    if _is_power_of_ten(increment):
+        return _WIDE.quantize(value, increment)
+    steps = _WIDE.quantize(_WIDE.divide(value, increment), Decimal(1))
+    return _WIDE.quantize(_WIDE.multiply(steps, increment), increment)
+
+
+@lru_cache(maxsize=64)
+def _is_power_of_ten(increment: Decimal) -> bool:
+    return increment.as_tuple().digits == (1,)
 
 
 def decimal_places(value: Decimal) -> int:
@@ -65,16 +72,13 @@ def decimal_places(value: Decimal) -> int:
 
 
 def fits_increment(value: Decimal, increment: Decimal) -> bool:
-    with localcontext(_WIDE):
-        return (value % increment) == 0
+    return _WIDE.remainder(value, increment) == 0
 
 
 def divide(numerator: Decimal, denominator: Decimal) -> Decimal:
     """Division with enough precision that the later rounding is the only one."""
-    with localcontext(_WIDE):
-        return numerator / denominator
+    return _WIDE.divide(numerator, denominator)
 
 
 def multiply(left: Decimal, right: Decimal) -> Decimal:
-    with localcontext(_WIDE):
-        return left * right
+    return _WIDE.multiply(left, right)

@@ -4,8 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from simulator.domain.decimals import BPS_DIVISOR, CENT, EIGHT_PLACES, ZERO, divide, multiply, round_to
+
+
+ZERO_CENTS = ZERO.quantize(CENT)
 
 
 class CommissionModel(StrEnum):
@@ -48,15 +52,21 @@ class FeeTerms:
             return bps_of(notional, self.bps_commission)
         if self.client.model is CommissionModel.TRADE_FEE:
             return bps_of(notional, self.client.bps)
-        return ZERO.quantize(CENT)
+        return ZERO_CENTS
 
 
 def bps_of(notional: Decimal, bps: int) -> Decimal:
+    if bps == 0:
+        return ZERO_CENTS
     return round_to(divide(multiply(notional, Decimal(bps)), BPS_DIVISOR), CENT)
 
 
+@lru_cache(maxsize=1024)
 def investor_price(average_fill: Decimal, side: Side, markup_bps: int) -> Decimal:
-    """The average fill moved by the markup against the investor, to 8 places."""
+    """The average fill moved by the markup against the investor, to 8 places.
+
+    Cached: every allocation of a batch shares the fill, and most its terms.
+    """
     if markup_bps:
         factor = Decimal(1) + (Decimal(markup_bps) / BPS_DIVISOR) * (1 if side is Side.BUY else -1)
         average_fill = multiply(average_fill, factor)

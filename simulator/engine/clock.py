@@ -6,6 +6,7 @@ as 09:00:00.000 CT stay exact; datetimes appear only where users see time.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 NS_PER_SECOND = 1_000_000_000
@@ -62,11 +63,13 @@ def iso_seconds(ns: int) -> str:
     return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=256)
 def iso_millis(ns: int) -> str:
     """`createdAt` style: milliseconds and Z."""
     return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%S.") + f"{(ns // NS_PER_MS) % 1000:03d}Z"
 
 
+@lru_cache(maxsize=256)
 def iso_nanos(ns: int) -> str:
     """Event envelope `timestamp` style: nanoseconds and Z."""
     return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ns % NS_PER_SECOND:09d}Z"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import uuid
 
 
 def derive_seed(root_seed: int, name: str) -> int:
@@ -28,12 +27,26 @@ class RandomStreams:
         return rng
 
     def uuid(self, name: str) -> str:
-        return str(uuid.UUID(int=self.stream(name).getrandbits(128), version=4))
+        return uuid4_text(self.stream(name).getrandbits(128))
 
     def token(self, name: str, nbytes: int = 20) -> str:
         return self.stream(name).getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()
 
 
+_VERSION_MASK = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_BITS = (0x4000 << 64) | (0x8000 << 48)
+
+
+def uuid4_text(bits: int) -> str:
+    """The canonical text of a version-4 UUID made from 128 random bits.
+
+    Equal to `str(uuid.UUID(int=bits, version=4))`, without building the object
+    (ids are minted for every allocation and event).
+    """
+    text = f"{(bits & _VERSION_MASK) | _VERSION_BITS:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 def seeded_uuid(root_seed: int, name: str) -> str:
     """A UUID that depends only on the seed and a name (`${uuid:NAME}`)."""
-    return str(uuid.UUID(int=derive_seed(root_seed, f"uuid:{name}"), version=4))
+    return uuid4_text(derive_seed(root_seed, f"uuid:{name}"))

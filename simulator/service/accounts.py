@@ -42,9 +42,13 @@ def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[Accoun
     for seed in seeds:
         if seed.account_id is not None and seed.account_id in client.accounts:
             raise bad_request(f"accounts: account {seed.account_id} already exists")
-        for coin in seed.holdings:
+        for coin, quantity in seed.holdings.items():
             if coin not in COINS:
                 raise bad_request(f"holdings: unknown coin {coin}")
+            if quantity < 0:
+                raise bad_request(f"holdings.{coin}: must not be negative")
+        if seed.cash is not None and seed.cash < 0:
+            raise bad_request("cash: must not be negative")
     created: list[str] = []
     for seed in seeds:
         account_id = seed.account_id or client.next_account_id(prefix)

@@ -11,7 +11,7 @@ from simulator.service.core import SandboxCore
 from simulator.service.errors import UNAUTHORIZED, ApiError, bad_request
 from simulator.service.state import Branding, ClientRecord, FundingModel, Token
 
-CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+CLIENT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,40}")
 TOKEN_LIFETIME_NS = 24 * 3600 * NS_PER_SECOND
 FIRM_ACCOUNT_ID = "FIRM00001"
 GIFT_ACCOUNT_ID = "GIFT00001"
@@ -29,7 +29,7 @@ class ClientSpec:
 
 
 def provision_client(core: SandboxCore, spec: ClientSpec) -> ClientRecord:
-    if not CLIENT_ID_PATTERN.match(spec.client_id):
+    if not CLIENT_ID_PATTERN.fullmatch(spec.client_id):
         raise bad_request("clientId must match ^[a-z0-9][a-z0-9-]{1,40}$")
     if spec.client_id in core.clients:
         raise bad_request(f"clientId {spec.client_id} is already provisioned")

@@ -20,6 +20,7 @@ from simulator.engine.streams import RandomStreams
 from simulator.service.ports import QueuePort
 
 SQS_BATCH = 10
+_COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,13 @@ class Journal:
         self._listeners.append(listener)
 
     def record(self, client: str, event_type: str, payload: dict[str, Any], now_ns: int) -> JournalEntry:
-        envelope = json.dumps(
+        envelope = _COMPACT.encode(
             {
                 "event_type": event_type,
                 "message_id": self._streams.uuid("events"),
                 "payload": payload,
                 "timestamp": iso_nanos(now_ns),
-            },
-            separators=(",", ":"),
+            }
         )
         entry = JournalEntry(len(self.entries) + 1, client, event_type, envelope)
         self.entries.append(entry)

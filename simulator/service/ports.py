@@ -28,6 +28,11 @@ class MailPort(Protocol):
 
 
 class Ports(Protocol):
-    queues: QueuePort
-    files: FilePort
-    mail: MailPort
+    @property
+    def queues(self) -> QueuePort: ...
+
+    @property
+    def files(self) -> FilePort: ...
+
+    @property
+    def mail(self) -> MailPort: ...
