@@ -1,0 +1,222 @@
+"""From a YAML file to a checked `Scenario` (CONTRACT section 14).
+
+Everything that can be known without running is checked here, so a typo
+stops the replay with exit 2 and a message naming the file and the key,
+instead of surfacing as a puzzling failure halfway through a run.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import TypeVar
+
+from simulator.replay.fields import Node
+from simulator.replay.scenario import (
+    CONTROL_PREFIX,
+    METHODS,
+    SCENARIO_VERSION,
+    Action,
+    AdvanceStep,
+    ClientSetup,
+    ControlStep,
+    EmailExpect,
+    EventExpect,
+    Expectations,
+    FileExpect,
+    HttpCall,
+    RequestStep,
+    ResponseExpect,
+    Scenario,
+    Step,
+)
+from simulator.replay.source import read_yaml
+from simulator.sandbox import DEFAULT_START
+
+T = TypeVar("T")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CALL_REQUIRED = ("method", "path")
+CALL_OPTIONAL = ("body", "query")
+STEP_KEYS = {
+    "request": ("at", "as", "expect"),
+    "control": ("at",),
+    "advance": (),
+}
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read and check a scenario file; raises ScenarioError on any problem."""
+    return parse_scenario(Node(str(path), (), read_yaml(Path(path))))
+
+
+def parse_scenario(root: Node) -> Scenario:
+    if root.value is None:
+        root.fail(f"is empty; a scenario starts with `version: {SCENARIO_VERSION}` and `name: ...`")
+    fields = root.mapping(
+        required=("version", "name"),
+        optional=("description", "seed", "start", "market", "clients", "steps", "expect"),
+    )
+    if fields["version"].integer() != SCENARIO_VERSION:
+        fields["version"].fail(f"must be {SCENARIO_VERSION}, the scenario format this sandbox reads")
+    name = fields["name"].text()
+    if not NAME_PATTERN.match(name):
+        fields["name"].fail("must be letters, digits, '.', '_' or '-' (it names the report folder)")
+    market = {symbol: settings.json_object() for symbol, settings in named(fields, "market").items()}
+    clients = tuple(parse_client(client_id, node) for client_id, node in named(fields, "clients").items())
+    client_ids = {client.client_id for client in clients}
+    return Scenario(
+        source=root.source,
+        name=name,
+        description=read(fields, "description", Node.text, ""),
+        seed=read(fields, "seed", Node.integer, 0),
+        start=read(fields, "start", Node.instant, DEFAULT_START),
+        market=market,
+        clients=clients,
+        steps=tuple(parse_step(node, client_ids) for node in listed(fields, "steps")),
+        expect=parse_expectations(fields["expect"], client_ids) if "expect" in fields else Expectations(),
+    )
+
+
+def read(fields: dict[str, Node], key: str, reader: Callable[[Node], T], default: T) -> T:
+    """`reader(fields[key])` when the key is given, else the default."""
+    return reader(fields[key]) if key in fields else default
+
+
+def named(fields: dict[str, Node], key: str) -> dict[str, Node]:
+    """The entries under an optional key whose names the author chooses."""
+    return fields[key].entries() if key in fields else {}
+
+
+def listed(fields: dict[str, Node], key: str) -> list[Node]:
+    """The items under an optional list key."""
+    return fields[key].items() if key in fields else []
+
+
+def parse_client(client_id: str, node: Node) -> ClientSetup:
+    body = node.json_object()
+    if body.setdefault("clientId", client_id) != client_id:
+        node.child("clientId", body["clientId"]).fail(f"must be {client_id!r} (the key above it) or left out")
+    accounts = node.child("accounts", body.pop("accounts", []))
+    return ClientSetup(client_id, body, tuple(item.json_object() for item in accounts.items()))
+
+
+def item_index(node: Node) -> int:
+    index = node.path[-1]
+    assert isinstance(index, int)
+    return index
+
+
+def known_client(node: Node, client_ids: Collection[str]) -> str:
+    client_id = node.text()
+    if client_id not in client_ids:
+        declared = ", ".join(sorted(client_ids)) or "none"
+        node.fail(f"unknown client {client_id!r}; the scenario's clients are: {declared}")
+    return client_id
+
+
+def parse_step(node: Node, client_ids: Collection[str]) -> Step:
+    if not isinstance(node.value, dict):
+        node.fail("must be a mapping with one of: request, control, advance")
+    kinds = [kind for kind in STEP_KEYS if kind in node.value]
+    if len(kinds) != 1:
+        found = ", ".join(sorted(str(key) for key in node.value)) or "nothing"
+        node.fail(f"unknown step kind (found: {found}); a step has exactly one of: request, control, advance")
+    kind = kinds[0]
+    fields = node.mapping(required=(kind,), optional=STEP_KEYS[kind])
+    action: Action
+    if kind == "request":
+        action = RequestStep(
+            call=parse_call(fields["request"].mapping(required=CALL_REQUIRED, optional=CALL_OPTIONAL), control=False),
+            as_client=read(fields, "as", lambda as_node: known_client(as_node, client_ids), None),
+            expect=read(fields, "expect", parse_response_expect, None),
+        )
+    elif kind == "control":
+        control = fields["control"].mapping(required=CALL_REQUIRED, optional=(*CALL_OPTIONAL, "expect"))
+        action = ControlStep(parse_call(control, control=True), read(control, "expect", parse_response_expect, None))
+    else:
+        action = parse_advance(fields["advance"])
+    return Step(item_index(node), read(fields, "at", Node.instant, None), action)
+
+
+def parse_call(fields: dict[str, Node], *, control: bool) -> HttpCall:
+    path = fields["path"].text()
+    if not path.startswith("/"):
+        fields["path"].fail("must start with /")
+    if control and not path.startswith(CONTROL_PREFIX):
+        fields["path"].fail(f"must start with {CONTROL_PREFIX} (use a request step for the vendor API)")
+    return HttpCall(
+        method=fields["method"].choice(METHODS),
+        path=path,
+        body=read(fields, "body", Node.json, None),
+        query={key: query_value(value) for key, value in named(fields, "query").items()},
+    )
+
+
+def query_value(node: Node) -> str:
+    """Query values are strings on the wire; whole numbers are written as such."""
+    if isinstance(node.value, int) and not isinstance(node.value, bool):
+        return str(node.value)
+    return node.text()
+
+
+def parse_response_expect(node: Node) -> ResponseExpect:
+    fields = node.mapping(optional=("status", "body"))
+    if not fields:
+        node.fail("give status, body or both")
+    status = read(fields, "status", lambda status_node: status_node.integer(minimum=100), None)
+    if status is not None and status > 599:
+        fields["status"].fail("must be an HTTP status between 100 and 599")
+    return ResponseExpect(status, read(fields, "body", Node.json, None))
+
+
+def parse_advance(node: Node) -> AdvanceStep:
+    fields = node.mapping(optional=("to", "seconds"))
+    if len(fields) != 1:
+        node.fail("give exactly one of: to (an instant), seconds (a number)")
+    return AdvanceStep(read(fields, "to", Node.instant, None), read(fields, "seconds", Node.seconds, None))
+
+
+def parse_expectations(node: Node, client_ids: Collection[str]) -> Expectations:
+    fields = node.mapping(optional=("events", "files", "emails"))
+    return Expectations(
+        events=tuple(parse_event_expect(item, client_ids) for item in listed(fields, "events")),
+        files=tuple(parse_file_expect(item, client_ids) for item in listed(fields, "files")),
+        emails=tuple(parse_email_expect(item, client_ids) for item in listed(fields, "emails")),
+    )
+
+
+def count_of(fields: dict[str, Node]) -> int | None:
+    return read(fields, "count", lambda count: count.integer(minimum=0), None)
+
+
+def parse_event_expect(node: Node, client_ids: Collection[str]) -> EventExpect:
+    fields = node.mapping(required=("client",), optional=("event_type", "match", "count"))
+    return EventExpect(
+        index=item_index(node),
+        client=known_client(fields["client"], client_ids),
+        event_type=read(fields, "event_type", Node.text, None),
+        match=read(fields, "match", Node.json_object, {}),
+        count=count_of(fields),
+    )
+
+
+def parse_file_expect(node: Node, client_ids: Collection[str]) -> FileExpect:
+    fields = node.mapping(required=("client", "key"), optional=("contains", "equals"))
+    return FileExpect(
+        index=item_index(node),
+        client=known_client(fields["client"], client_ids),
+        key=fields["key"].text(),
+        contains=tuple(part.text() for part in listed(fields, "contains")),
+        equals=read(fields, "equals", Node.text, None),
+    )
+
+
+def parse_email_expect(node: Node, client_ids: Collection[str]) -> EmailExpect:
+    fields = node.mapping(required=("client",), optional=("to", "subject_contains", "count"))
+    return EmailExpect(
+        index=item_index(node),
+        client=known_client(fields["client"], client_ids),
+        to=read(fields, "to", Node.text, None),
+        subject_contains=read(fields, "subject_contains", Node.text, None),
+        count=count_of(fields),
+    )

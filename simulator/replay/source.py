@@ -1,0 +1,67 @@
+"""Reading a scenario file as plain YAML data, strictly.
+
+Two YAML habits surprise scenario authors, so the loader turns them off:
+unquoted instants (`at: 2026-03-02T15:00:00Z`) stay strings instead of
+becoming datetimes, and a key given twice in one mapping is an error instead
+of the last one silently winning.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.replay.errors import ScenarioError
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader without timestamp resolution and with duplicate-key errors."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def yaml_problem(source: str, error: yaml.YAMLError) -> ScenarioError:
+    """The YAML error as `file: line L, column C: problem`."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        problem = error.problem or "invalid YAML"
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        return ScenarioError(source, (), f"{where}: YAML syntax error: {problem}")
+    return ScenarioError(source, (), f"YAML syntax error: {error}")
+
+
+def read_yaml(path: Path) -> Any:
+    """The file's YAML document; every failure is a ScenarioError naming the file."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, (), "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(source, (), "is a directory, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, (), "is not UTF-8 text") from None
+    except OSError as exc:
+        raise ScenarioError(source, (), f"cannot be read: {exc.strerror}") from None
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise yaml_problem(source, exc) from None
