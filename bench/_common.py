@@ -1,0 +1,32 @@
+"""Helpers shared by the benchmark scripts: a provisioned sandbox and peak memory."""
+from __future__ import annotations
+
+import resource
+import sys
+from typing import Any
+
+from simulator import Sandbox
+
+BATCH_ID = "3b241101-e2bb-4255-8caf-4136c566a962"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def provision(sb: Sandbox, investors: int, holdings: dict[str, str] | None = None) -> str:
+    """Create client `acme` with `investors` investors; answer a login token."""
+    client = sb.call("POST", "/sandbox/v1/clients", {"clientId": "acme"}).json()
+    if investors:
+        body: dict[str, Any] = {"count": investors, "holdings": holdings or {}}
+        sb.call("POST", "/sandbox/v1/clients/acme/accounts", body)
+    login = {"logonId": client["logonId"], "password": client["password"]}
+    return str(sb.call("POST", "/apex-crypto/api/v2/login", login).json()["token"])
+
+
+def report(title: str, rows: dict[str, Any]) -> None:
+    print(title)
+    for name, value in rows.items():
+        print(f"  {name}: {value}")
+    sys.stdout.flush()
