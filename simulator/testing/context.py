@@ -1,0 +1,202 @@
+"""What one scenario remembers between steps, and how steps reach the sandbox.
+
+Steps talk to the sandbox the way a user's code does: `requests` to its base
+URL and boto3 to its queues. That keeps the step library honest: it can only
+see what the contract promises.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import boto3
+import requests
+
+from simulator import Sandbox
+from simulator.engine.streams import seeded_uuid
+from simulator.sandbox import DEFAULT_START
+from simulator.testing.queues import drain_queue
+
+API = "/apex-crypto/api/v2"
+BATCHES = f"{API}/allocation/trade/batch"
+CONTROL = "/sandbox/v1"
+TOKEN_LIFETIME = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """The seed and start instant a scenario's sandbox is built with."""
+
+    seed: int = 0
+    start: str = DEFAULT_START
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer: its status and its JSON body."""
+
+    status: int
+    body: Any
+
+    def expect(self, status: int) -> Any:
+        """The body, once the status is the one the step relies on."""
+        assert self.status == status, f"expected HTTP {status}, got {self.status}: {self.body}"
+        return self.body
+
+
+class Resource(StrEnum):
+    """The batch resources a name can stand for in a phrase."""
+
+    ALLOCATION = "allocation"
+    BATCH = "batch"
+
+    @property
+    def id_field(self) -> str:
+        return "clientTransactionId" if self is Resource.ALLOCATION else "batchTransactionId"
+
+    def path(self, transaction_id: str) -> str:
+        if self is Resource.ALLOCATION:
+            return f"{BATCHES}/allocate/{transaction_id}"
+        return f"{BATCHES}/{transaction_id}"
+
+    @staticmethod
+    def of(payload: dict[str, Any]) -> Resource:
+        """Allocation payloads carry a clientTransactionId; batch payloads do not."""
+        request = payload.get("request", {})
+        return Resource.ALLOCATION if "clientTransactionId" in request else Resource.BATCH
+
+
+@dataclass
+class ClientSession:
+    """A provisioned client, its credentials and its current token."""
+
+    client_id: str
+    provisioning: dict[str, Any]
+    token: str = ""
+    token_expires: datetime | None = None
+
+
+@dataclass
+class BakktContext:
+    """One scenario's sandbox, clients, names, last answer and received events.
+
+    The sandbox starts on first use, so a step can still choose its seed and
+    start before anything touches it.
+    """
+
+    settings: SandboxSettings
+    aws: boto3.session.Session
+    """Shared by the scenarios of a run, so boto3 loads the SQS model once."""
+    clients: dict[str, ClientSession] = field(default_factory=dict)
+    last: Answer | None = None
+    delivered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Every envelope read from each client's queue, in receiving order."""
+    _owners: dict[tuple[Resource, str], str] = field(default_factory=dict, init=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False)
+    _sandbox: Sandbox | None = field(default=None, init=False)
+    _http: requests.Session = field(default_factory=requests.Session, init=False)
+    _sqs: Any = field(default=None, init=False)
+
+    # the sandbox
+
+    def configure(self, settings: SandboxSettings) -> None:
+        assert self._sandbox is None, (
+            f"the sandbox already started with seed {self.settings.seed} at {self.settings.start}; "
+            "choose the seed and start before any step that uses it"
+        )
+        self.settings = settings
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = Sandbox(seed=self.settings.seed, start=self.settings.start).start()
+        return self._sandbox
+
+    def close(self) -> None:
+        self._http.close()
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+
+    # names
+
+    def uuid(self, name: str) -> str:
+        """The UUID a name stands for: `${uuid:NAME}` of the scenario format."""
+        value = seeded_uuid(self.sandbox.seed, name)
+        self._names[value] = name
+        return value
+
+    def name_of(self, value: str) -> str:
+        return self._names.get(value, value)
+
+    def claim(self, resource: Resource, name: str, client: str) -> None:
+        """The first client to use a name owns it for the lookups of later steps."""
+        self._owners.setdefault((resource, name), client)
+
+    def owner(self, resource: Resource, name: str) -> str:
+        owner = self._owners.get((resource, name))
+        assert owner is not None, f'no client has submitted the {resource} "{name}" yet'
+        return owner
+
+    # HTTP
+
+    def control(self, method: str, path: str, body: Any = None) -> Answer:
+        return self._send(method, path, body, {})
+
+    def api(self, client: str, method: str, path: str, body: Any = None) -> Answer:
+        return self._send(method, path, body, {"Authorization": f"Bearer {self._token(self.session(client))}"})
+
+    def act(self, client: str, method: str, path: str, body: Any = None) -> Answer:
+        """A call that is the action of a step: later steps check it as the last answer."""
+        self.last = self.api(client, method, path, body)
+        return self.last
+
+    def fetch(self, resource: Resource, name: str, client: str | None = None) -> dict[str, Any]:
+        """The resource as a GET shows it now, by default its owner's."""
+        answer = self.api(client or self.owner(resource, name), "GET", resource.path(self.uuid(name)))
+        body: dict[str, Any] = answer.expect(200)
+        return body
+
+    def last_answer(self) -> Answer:
+        assert self.last is not None, "no step has called the API yet"
+        return self.last
+
+    def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:
+        response = self._http.request(method, f"{self.sandbox.base_url}{path}", json=body, headers=headers)
+        assert response.status_code < 500, f"{method} {path} answered {response.status_code}: {response.text}"
+        return Answer(response.status_code, response.json() if response.content else None)
+
+    # clients
+
+    def provision(self, body: dict[str, Any]) -> ClientSession:
+        provisioning = self.control("POST", f"{CONTROL}/clients", body).expect(201)
+        session = ClientSession(provisioning["clientId"], provisioning)
+        self.clients[session.client_id] = session
+        self._token(session)
+        return session
+
+    def session(self, client: str) -> ClientSession:
+        session = self.clients.get(client)
+        assert session is not None, f'no client "{client}" was provisioned in this scenario'
+        return session
+
+    def _token(self, session: ClientSession) -> str:
+        """Log in again once the token's 24 simulated hours are over."""
+        now = self.sandbox.now
+        if session.token_expires is None or now >= session.token_expires:
+            credentials = {"logonId": session.provisioning["logonId"], "password": session.provisioning["password"]}
+            answer = self._send("POST", f"{API}/login", credentials, {}).expect(200)
+            session.token, session.token_expires = answer["token"], now + TOKEN_LIFETIME
+        return session.token
+
+    # events
+
+    def read_queue(self, client: str) -> list[dict[str, Any]]:
+        """Everything the client's queue has delivered so far, new messages included."""
+        if self._sqs is None:
+            self._sqs = self.aws.client("sqs", endpoint_url=self.sandbox.aws_endpoint)
+        received = self.delivered.setdefault(client, [])
+        received.extend(drain_queue(self._sqs, self.session(client).provisioning["queueUrl"]))
+        return received

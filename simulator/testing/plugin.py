@@ -1,0 +1,71 @@
+"""The pytest plugin (entry point `pytest11`): fixtures and the Gherkin step library.
+
+Installed with the package, so a user's own suite gets `bakkt_sandbox`,
+`bakkt_context` and every step phrase without a conftest. The seed and start
+come from, first to last: the `Given a sandbox with seed ...` step, the
+`bakkt_sandbox(seed=..., start=...)` marker, the `bakkt_seed` and
+`bakkt_start` ini options. The step modules load only where pytest-bdd is
+installed, so plain pytest suites keep the fixtures without it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib.util import find_spec
+
+import boto3
+import pytest
+
+from simulator import Sandbox
+from simulator.sandbox import DEFAULT_START
+from simulator.testing.context import BakktContext, SandboxSettings
+
+STEP_MODULES = (
+    "simulator.testing.steps_setup",
+    "simulator.testing.steps_accounts",
+    "simulator.testing.steps_batches",
+    "simulator.testing.steps_answers",
+    "simulator.testing.steps_events",
+)
+MARKER = "bakkt_sandbox"
+REGION = "us-east-1"
+
+pytest_plugins = STEP_MODULES if find_spec("pytest_bdd") is not None else ()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("bakkt_seed", "root seed of the sandboxes the bakkt fixtures start", default="0")
+    parser.addini("bakkt_start", "start instant (ISO-8601, Z) of those sandboxes", default=DEFAULT_START)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARKER}(seed=0, start=ISO): seed and start of the test's sandbox")
+
+
+@pytest.fixture
+def bakkt_settings(request: pytest.FixtureRequest) -> SandboxSettings:
+    """The marker's seed and start where given, else the ini's."""
+    marker = request.node.get_closest_marker(MARKER)
+    options = marker.kwargs if marker is not None else {}
+    seed = options.get("seed", int(request.config.getini("bakkt_seed")))
+    start = options.get("start", request.config.getini("bakkt_start"))
+    return SandboxSettings(seed=seed, start=start)
+
+
+@pytest.fixture(scope="session")
+def bakkt_aws() -> boto3.session.Session:
+    """The boto3 session steps read queues with: any key works against the embedded AWS."""
+    return boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION)
+
+
+@pytest.fixture
+def bakkt_context(bakkt_settings: SandboxSettings, bakkt_aws: boto3.session.Session) -> Iterator[BakktContext]:
+    """A fresh scenario context; its sandbox stops when the test ends."""
+    context = BakktContext(bakkt_settings, bakkt_aws)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def bakkt_sandbox(bakkt_context: BakktContext) -> Sandbox:
+    """A started sandbox, the same one the steps of the test use."""
+    return bakkt_context.sandbox
