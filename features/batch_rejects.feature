@@ -31,23 +31,24 @@ Feature: Batch trade allocation rejects and request errors
     And "<client>"'s last event for the allocation "x1" equals its API answer
 
     Examples: each rule broken alone, where the rules allow it
-      | rule | client | batch | side | amount      | symbol | account  | bps   | fixed | reason                                                     |
-      | 2    | solo   | s1    | BUY  | 100         | BTCUSD | INV00001 |       |       | The Firm Allocation Account does not exist for this client |
-      | 3    | acme   | nope  | BUY  | 100         | BTCUSD | INV00001 |       |       | Invalid batchTransactionId                                 |
-      | 3    | acme   | s1    | BUY  | 100         | BTCUSD | INV00001 |       |       | Invalid batchTransactionId                                 |
-      | 4    | acme   | done  | BUY  | 100         | BTCUSD | INV00001 |       |       | Batch is not open                                          |
-      | 5    | acme   | b1    | BUY  | 100         | XYZUSD | INV00001 |       |       | Invalid symbol                                             |
-      | 6    | acme   | b1    | BUY  | 100         | ETHUSD | INV00001 |       |       | Symbol does not match batch symbol                         |
-      | 7    | acme   | b1    | BUY  | 100         | BTCUSD | INV00099 |       |       | Invalid account Id                                         |
-      | 7    | acme   | b1    | SELL | 100         | BTCUSD | OTH00001 |       |       | Invalid account Id                                         |
-      | 8    | acme   | b1    | BUY  | 0           | BTCUSD | INV00001 |       |       | Allocation amount must be greater than zero                |
-      | 8    | acme   | b1    | SELL | -5          | BTCUSD | INV00001 |       |       | Allocation amount must be greater than zero                |
-      | 9    | acme   | b1    | BUY  | 100.001     | BTCUSD | INV00001 |       |       | Allocation amount has too many decimal places              |
-      | 9    | acme   | q1    | BUY  | 0.000000001 | BTCUSD | INV00001 |       |       | Allocation amount has too many decimal places              |
-      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001 | 10001 |       | Invalid commission                                         |
-      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001 | -1    |       | Invalid commission                                         |
-      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001 |       | -0.01 | Invalid commission                                         |
-      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001 | 5     | 1.00  | Invalid commission                                         |
+      | rule | client | batch | side | amount      | symbol | account   | bps   | fixed | reason                                                     |
+      | 2    | solo   | s1    | BUY  | 100         | BTCUSD | INV00001  |       |       | The Firm Allocation Account does not exist for this client |
+      | 3    | acme   | nope  | BUY  | 100         | BTCUSD | INV00001  |       |       | Invalid batchTransactionId                                 |
+      | 3    | acme   | s1    | BUY  | 100         | BTCUSD | INV00001  |       |       | Invalid batchTransactionId                                 |
+      | 4    | acme   | done  | BUY  | 100         | BTCUSD | INV00001  |       |       | Batch is not open                                          |
+      | 5    | acme   | b1    | BUY  | 100         | XYZUSD | INV00001  |       |       | Invalid symbol                                             |
+      | 6    | acme   | b1    | BUY  | 100         | ETHUSD | INV00001  |       |       | Symbol does not match batch symbol                         |
+      | 7    | acme   | b1    | BUY  | 100         | BTCUSD | INV00099  |       |       | Invalid account Id                                         |
+      | 7    | acme   | b1    | SELL | 100         | BTCUSD | OTH00001  |       |       | Invalid account Id                                         |
+      | 7    | acme   | b1    | BUY  | 100         | BTCUSD | FIRM00001 |       |       | Invalid account Id                                         |
+      | 8    | acme   | b1    | BUY  | 0           | BTCUSD | INV00001  |       |       | Allocation amount must be greater than zero                |
+      | 8    | acme   | b1    | SELL | -5          | BTCUSD | INV00001  |       |       | Allocation amount must be greater than zero                |
+      | 9    | acme   | b1    | BUY  | 100.001     | BTCUSD | INV00001  |       |       | Allocation amount has too many decimal places              |
+      | 9    | acme   | q1    | BUY  | 0.000000001 | BTCUSD | INV00001  |       |       | Allocation amount has too many decimal places              |
+      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001  | 10001 |       | Invalid commission                                         |
+      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001  | -1    |       | Invalid commission                                         |
+      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001  |       | -0.01 | Invalid commission                                         |
+      | 10   | acme   | b1    | BUY  | 100         | BTCUSD | INV00001  | 5     | 1.00  | Invalid commission                                         |
 
     Examples: the first failing rule wins over every later one
       | rule | client | batch | side | amount | symbol | account  | bps   | fixed | reason                                                     |

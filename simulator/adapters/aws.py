@@ -6,6 +6,7 @@ endpoint URL, the same adapters talk to moto's threaded server instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import boto3
 from botocore.config import Config
@@ -18,6 +19,13 @@ from simulator.service.outputs import SENDER
 REGION = "us-east-1"
 
 
+@cache
+def shared_session() -> boto3.session.Session:
+    """One session for every sandbox: its loader keeps the service models,
+    which take most of the time of building a client."""
+    return boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION)
+
+
 @dataclass
 class EmbeddedAws:
     queues: SqsQueues
@@ -26,9 +34,7 @@ class EmbeddedAws:
 
     @classmethod
     def connect(cls, endpoint_url: str | None = None) -> EmbeddedAws:
-        session = boto3.session.Session(
-            aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION
-        )
+        session = shared_session()
         config = Config(retries={"max_attempts": 1})
 
         def client(service: str) -> object:

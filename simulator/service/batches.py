@@ -93,7 +93,7 @@ def allocate(core: SandboxCore, client: ClientRecord, command: AllocateCommand) 
             has_firm_account=client.firm_account is not None,
             batch=batch,
             symbol=command.symbol,
-            account_known=command.account in client.accounts,
+            account_known=client.is_investor(command.account),
             amount=command.amount,
             bps_commission=command.bps_commission,
             fixed_commission=command.fixed_commission,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from simulator.domain.accounts import Account, Ledger
+from simulator.domain.accounts import Account, AccountKind, Ledger
 from simulator.domain.batches import Allocation, Batch
 from simulator.domain.fees import Commission
 
@@ -49,6 +49,11 @@ class ClientRecord:
             number += 1
         self.id_counters[prefix] = number
         return f"{prefix}{number:05d}"
+
+    def is_investor(self, account_id: str) -> bool:
+        """Allocations and gifts go to customer accounts, never to the firm's own."""
+        account = self.accounts.get(account_id)
+        return account is not None and account.kind is AccountKind.INVESTOR
 
     def transaction_first_seen(self, client_transaction_id: str) -> Allocation | None:
         return self.allocations.get(client_transaction_id)
