@@ -19,11 +19,20 @@ from simulator.api.http import ApiRequest, ApiResponse
 from simulator.api.inprocess import InProcessMount
 from simulator.api.wsgi import WsgiApp, make_wsgi_app
 from simulator.engine.clock import NS_PER_SECOND, parse_instant, to_datetime
+from simulator.service import settlement
 from simulator.service.core import SandboxCore
+from simulator.service.ports import Ports
 
 DEFAULT_BASE_URL = "https://sandbox.bakkt.test"
 DEFAULT_START = "2026-01-05T14:00:00Z"
 ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES)
+
+
+def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
+    """A core with its daily schedules installed."""
+    core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
+    settlement.install(core)
+    return core
 
 
 class SandboxNotStarted(RuntimeError):
@@ -68,7 +77,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         self._aws_mock.start()
         self._aws = EmbeddedAws.connect(self.aws_endpoint)
-        self._core = SandboxCore(seed=self.seed, start_ns=self.start_ns, ports=self._aws)
+        self._core = build_core(self.seed, self.start_ns, self._aws)
         self._mount.start()
         return self
 
@@ -96,7 +105,7 @@ class Sandbox:
         self._aws.clear()
         if seed is not None:
             self.seed = seed
-        self._core = SandboxCore(seed=self.seed, start_ns=self.start_ns, ports=self._aws)
+        self._core = build_core(self.seed, self.start_ns, self._aws)
 
     # the clock
 

@@ -113,7 +113,7 @@ def _balance(call: Call, *, withdraw: bool) -> tuple[int, Any]:
     body: BalanceRequest = call.body
     client = client_named(call, call.params["clientId"])
     return 200, accounts.move_balance(
-        client, call.params["account"], body.currency, Decimal(body.quantity), withdraw=withdraw
+        call.core, client, call.params["account"], body.currency, Decimal(body.quantity), withdraw=withdraw
     )
 
 

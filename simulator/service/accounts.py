@@ -12,6 +12,7 @@ from simulator.domain.batches import AllocationStatus, BatchStatus, sell_quantit
 from simulator.domain.decimals import ZERO, format_decimal
 from simulator.domain.fees import Side
 from simulator.domain.instruments import COINS, INSTRUMENTS
+from simulator.domain.settlement import EntrySide, SettlementEntry
 from simulator.engine.clock import iso_millis
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError, bad_request
@@ -124,8 +125,13 @@ def account_status(client: ClientRecord, account_id: str) -> dict[str, Any]:
     }
 
 
-def move_balance(client: ClientRecord, account_id: str, currency: str, quantity: Decimal, *, withdraw: bool) -> dict[str, Any]:
-    """A control-API deposit or withdrawal of a coin or of USD cash."""
+def move_balance(
+    core: SandboxCore, client: ClientRecord, account_id: str, currency: str, quantity: Decimal, *, withdraw: bool
+) -> dict[str, Any]:
+    """A control-API deposit or withdrawal of a coin or of USD cash.
+
+    A USD movement is a cash adjustment: it appears in the settlement detail.
+    """
     find_account(client, account_id)
     if quantity <= 0:
         raise bad_request("quantity: must be greater than zero")
@@ -133,6 +139,21 @@ def move_balance(client: ClientRecord, account_id: str, currency: str, quantity:
         if withdraw and client.ledger.cash(account_id) < quantity:
             raise bad_request(f"Insufficient USD in account {account_id}")
         client.ledger.move_cash(account_id, -quantity if withdraw else quantity)
+        adjustment_id = core.streams.uuid("ids")
+        client.settlement.entries.append(
+            SettlementEntry(
+                account=account_id,
+                client_order_id=adjustment_id,
+                execution_id=adjustment_id,
+                executed_ns=core.now,
+                side=EntrySide.WITHDRAWAL if withdraw else EntrySide.DEPOSIT,
+                symbol=USD,
+                quantity=quantity,
+                price=Decimal(1),
+                notional=quantity,
+                fee=ZERO,
+            )
+        )
     elif currency in COINS:
         if withdraw and client.ledger.holding(account_id, currency) < quantity:
             raise bad_request(f"Insufficient {currency} in account {account_id}")

@@ -13,14 +13,16 @@ from simulator.domain.batches import (
     Batch,
     BatchStatus,
     BatchType,
+    Completion,
     allocation_reject_reason,
     insufficient_sells,
     net_amount,
     price_allocation,
 )
-from simulator.domain.decimals import ZERO, divide
+from simulator.domain.decimals import CENT, ZERO, divide, multiply, round_to
 from simulator.domain.fees import Side
 from simulator.domain.instruments import INSTRUMENTS, Instrument
+from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
 from simulator.market.fills import FillResult
@@ -200,6 +202,10 @@ class BatchProcessing:
         if result.reject_reason is not None:
             self._fail(result.reject_reason)
             return
+        notional = round_to(sum((multiply(f.quantity, f.price) for f in result.fills), ZERO), CENT)
+        self.client.settlement.firm_trades.append(
+            FirmTrade(self.instrument.coin, EntrySide(side.value), result.quantity, notional, self.core.now)
+        )
         self._complete(result.average_price, filled_quantity=result.quantity, side=side)
 
     def _fail(self, reason: str) -> None:
@@ -241,14 +247,30 @@ class BatchProcessing:
                     continue
                 sold[allocation.account] = total
             allocation.complete(completion, self.core.now)
-        for allocation in self.accepted:
+        log = client.settlement.entries
+        for allocation, completion in zip(self.accepted, completions):
             if allocation.status is AllocationStatus.COMPLETE:
-                assert allocation.quantity is not None
-                delta = allocation.quantity if allocation.side is Side.BUY else -allocation.quantity
+                delta = completion.quantity if allocation.side is Side.BUY else -completion.quantity
                 ledger.move_coin(allocation.account, coin, delta)
                 ledger.move_coin(firm, coin, -delta)
+                log.append(self._settlement_entry(allocation, completion))
             self.core.publish(client, EVENT_TYPE, allocation.to_api())
         self._finish()
+
+    def _settlement_entry(self, allocation: Allocation, completion: Completion) -> SettlementEntry:
+        return SettlementEntry(
+            account=allocation.account,
+            client_order_id=allocation.request["clientTransactionId"],
+            execution_id=allocation.id,
+            executed_ns=self.core.now,
+            side=EntrySide(allocation.side.value),
+            symbol=self.instrument.coin,
+            quantity=completion.quantity,
+            price=completion.price,
+            notional=completion.notional,
+            fee=completion.fee,
+            from_batch=True,
+        )
 
     def _finish(self) -> None:
         batch = self.batch

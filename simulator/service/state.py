@@ -8,6 +8,7 @@ from typing import Any
 from simulator.domain.accounts import Account, AccountKind, Ledger
 from simulator.domain.batches import Allocation, Batch
 from simulator.domain.fees import Commission
+from simulator.domain.settlement import SettlementLog
 
 
 class FundingModel(StrEnum):
@@ -41,6 +42,7 @@ class ClientRecord:
     allocations: dict[str, Allocation] = field(default_factory=dict)
     """By clientTransactionId, rejected ones included."""
     ledger: Ledger = field(default_factory=Ledger)
+    settlement: SettlementLog = field(default_factory=SettlementLog)
     id_counters: dict[str, int] = field(default_factory=dict)
 
     def next_account_id(self, prefix: str) -> str:

@@ -1,0 +1,104 @@
+"""Daily net settlement at 09:00 CT: the detail and summary files, and the email.
+
+Each client keeps a log of its executions and cash adjustments; at every
+cutoff the window [previous 09:00 CT, this 09:00 CT) is cut from it, written
+to the client's bucket and forgotten.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import timedelta
+
+from simulator.domain.decimals import format_decimal, format_money
+from simulator.domain.settlement import FirmTrade, SettlementEntry, net_settlement, summarize
+from simulator.engine.calendar import SETTLEMENT_CUTOFF
+from simulator.engine.clock import central_date, central_instant, iso_millis, iso_seconds, to_datetime
+from simulator.service.core import SandboxCore
+from simulator.service.state import ClientRecord, FundingModel
+
+DETAIL_HEADER = [
+    "Account ID", "Client Order ID", "Execution ID", "Trade Date", "Execution Time", "Side",
+    "Symbol", "Last Quantity", "Last Price", "Notional", "Fees", "Total",
+]  # fmt: skip
+SUMMARY_HEADER = ["coin", "firm notional", "firm qty", "allocation qty", "diff qty"]
+
+
+def _csv(rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _preamble(start_ns: int, end_ns: int, amount: str) -> list[list[str]]:
+    return [["From", iso_seconds(start_ns)], ["To", iso_seconds(end_ns)], ["Net Settlement", amount], []]
+
+
+def detail_file(start_ns: int, end_ns: int, entries: list[SettlementEntry]) -> str:
+    ordered = sorted(entries, key=lambda e: (e.executed_ns, e.execution_id))
+    rows = [
+        [
+            e.account,
+            e.client_order_id,
+            e.execution_id,
+            to_datetime(e.executed_ns).strftime("%m/%d/%Y"),
+            iso_millis(e.executed_ns),
+            e.side.value,
+            e.symbol,
+            format_decimal(e.quantity),
+            format_decimal(e.price),
+            format_money(e.notional),
+            format_money(e.fee),
+            format_money(e.total),
+        ]
+        for e in ordered
+    ]
+    return _csv([*_preamble(start_ns, end_ns, format_money(net_settlement(entries))), DETAIL_HEADER, *rows])
+
+
+def summary_file(start_ns: int, end_ns: int, entries: list[SettlementEntry], trades: list[FirmTrade]) -> str:
+    rows = [
+        [
+            row.coin,
+            format_money(row.firm_notional),
+            format_decimal(row.firm_quantity),
+            format_decimal(row.allocation_quantity),
+            format_decimal(row.diff_quantity),
+        ]
+        for row in summarize(entries, trades)
+    ]
+    return _csv([*_preamble(start_ns, end_ns, format_money(net_settlement(entries))), SUMMARY_HEADER, *rows])
+
+
+def window_start(end_ns: int) -> int:
+    """The previous 09:00 CT: 23, 24 or 25 hours earlier across daylight saving."""
+    return central_instant(central_date(end_ns) - timedelta(days=1), SETTLEMENT_CUTOFF)
+
+
+def settle_client(core: SandboxCore, client: ClientRecord, end_ns: int) -> None:
+    entries, trades = client.settlement.cut(end_ns)
+    if client.funding_model is not FundingModel.NET_SETTLEMENT:
+        return
+    start_ns = window_start(end_ns)
+    day = central_date(end_ns).isoformat()
+    summary = summary_file(start_ns, end_ns, entries, trades)
+    files = {
+        f"eod_settlement/{day}settlement_detail.csv": detail_file(start_ns, end_ns, entries),
+        f"eod_settlement/{day}settlement_summary.csv": summary,
+    }
+    for key, text in files.items():
+        core.files.write(client.client_id, client.bucket, key, text.encode(), end_ns)
+    for address in client.finance_emails:
+        core.mail.send(client.client_id, address, f"Net settlement {day}", summary, end_ns)
+
+
+def install(core: SandboxCore) -> None:
+    """Run the cutoff for every client at each 09:00 CT."""
+
+    def cutoff(end_ns: int) -> None:
+        for client in core.clients.values():
+            settle_client(core, client, end_ns)
+
+    core.kernel.daily(SETTLEMENT_CUTOFF, cutoff)
