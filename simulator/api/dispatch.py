@@ -35,8 +35,10 @@ class Access(Enum):
 class CoreHost(Protocol):
     """Owns the current core; reset swaps it for an empty one."""
 
-    core: SandboxCore
     clock_mode: str
+
+    @property
+    def core(self) -> SandboxCore: ...
 
     def reset(self, seed: int | None) -> None: ...
 

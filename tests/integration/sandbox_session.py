@@ -175,3 +175,21 @@ def drain_queue(queue_url: str) -> list[dict[str, Any]]:
         for message in messages:
             bodies.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def list_files(sb: Sandbox, client_id: str) -> list[dict[str, Any]]:
+    """`GET /sandbox/v1/files?client=ID`: the client's objects, `{"key", "size", "writtenAt"}`."""
+    rows: list[dict[str, Any]] = expect(control(sb, "GET", "/files", client=client_id), 200)["files"]
+    return rows
+
+
+def list_emails(sb: Sandbox, client_id: str, **query: str) -> list[dict[str, Any]]:
+    """`GET /sandbox/v1/emails?client=ID[&to=ADDR]`, in sending order."""
+    rows: list[dict[str, Any]] = expect(control(sb, "GET", "/emails", client=client_id, **query), 200)["emails"]
+    return rows
+
+
+def s3_text(bucket: str, key: str) -> str:
+    """An object of a client's bucket, read with plain boto3 as the client would."""
+    body: bytes = boto3.client("s3", region_name=REGION).get_object(Bucket=bucket, Key=key)["Body"].read()
+    return body.decode("utf-8")
