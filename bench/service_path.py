@@ -40,36 +40,42 @@ class TimedQueues:
         self.messages += len(bodies)
 
 
+def allocate_command(n: int) -> batches.AllocateCommand:
+    """What the HTTP layer would hand the service for the n-th allocation:
+    every third one a SELL, so the batch nets."""
+    side = Side.BUY if n % 3 else Side.SELL
+    transaction_id = str(uuid.UUID(int=n + 1, version=4))
+    request = {
+        "account": f"INV{n + 1:05d}",
+        "amount": "25.00",
+        "batchTransactionId": BATCH_ID,
+        "clientTransactionId": transaction_id,
+        "side": side.value,
+        "symbol": "BTCUSD",
+    }
+    return batches.AllocateCommand(
+        request, request["account"], Decimal("25.00"), BATCH_ID, transaction_id, side, "BTCUSD", None, None
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--allocations", type=int, default=100_000)
     count = parser.parse_args().allocations
     with Sandbox(seed=1, start="2026-03-02T15:00:00Z") as sb:
-        setup_started = time.perf_counter()
+        setup_started = time.perf_counter()  # provisioning and building the commands
         token = provision(sb, investors=count, holdings={"BTC": "1"})
         core = sb.core
         timed = TimedQueues(core.outbox._queues)
         core.outbox._queues = timed
         client = core.clients["acme"]
-        ids = [str(uuid.UUID(int=n + 1, version=4)) for n in range(count)]
+        commands = [allocate_command(n) for n in range(count)]
         setup = time.perf_counter() - setup_started
 
         started = time.perf_counter()
         with core.kernel.lock:
             batches.open_batch(core, client, {"batchTransactionId": BATCH_ID, "symbol": "BTCUSD", "type": "NOTIONAL"})
-            for n in range(count):
-                side = Side.BUY if n % 3 else Side.SELL
-                request = {
-                    "account": f"INV{n + 1:05d}",
-                    "amount": "25.00",
-                    "batchTransactionId": BATCH_ID,
-                    "clientTransactionId": ids[n],
-                    "side": side.value,
-                    "symbol": "BTCUSD",
-                }
-                command = batches.AllocateCommand(
-                    request, request["account"], Decimal("25.00"), BATCH_ID, ids[n], side, "BTCUSD", None, None
-                )
+            for command in commands:
                 batches.allocate(core, client, command)
             batches.close_batch(core, client, BATCH_ID, count)
             core.kernel.settle()

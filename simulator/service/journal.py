@@ -82,7 +82,10 @@ class Outbox:
         self._queues = queues
         self._rng: random.Random = streams.stream("outbox")
         self._queue_url_of = queue_url_of
-        self._due: list[tuple[int, int, int, JournalEntry]] = []
+        self._ready: list[tuple[int, int, int, JournalEntry]] = []
+        """Copies with no delay, already in due order (the common case)."""
+        self._delayed: list[tuple[int, int, int, JournalEntry]] = []
+        """A heap of delayed copies by (due, seq, copy)."""
         self._copies = 0
         self.faults = QueueFaults()
         self.published = 0
@@ -96,17 +99,25 @@ class Outbox:
             if self.faults.max_delay_seconds:
                 delay = int(self._rng.uniform(0, self.faults.max_delay_seconds) * NS_PER_SECOND)
             self._copies += 1
-            heapq.heappush(self._due, (now_ns + delay, entry.seq, self._copies, entry))
+            item = (now_ns + delay, entry.seq, self._copies, entry)
+            if delay:
+                heapq.heappush(self._delayed, item)
+            else:
+                self._ready.append(item)
 
     def pending(self) -> int:
-        return len(self._due)
+        return len(self._ready) + len(self._delayed)
 
     def flush(self, now_ns: int) -> None:
         """Send every envelope due by `now_ns`, in due order, in SQS batches."""
+        delayed = self._delayed
+        due_delayed = []
+        while delayed and delayed[0][0] <= now_ns:
+            due_delayed.append(heapq.heappop(delayed))
+        ready, self._ready = self._ready, []
         by_queue: dict[str, list[str]] = defaultdict(list)
-        due = self._due
-        while due and due[0][0] <= now_ns:
-            entry = heapq.heappop(due)[3]
+        for item in heapq.merge(ready, due_delayed) if due_delayed else ready:
+            entry = item[3]
             by_queue[self._queue_url_of(entry.client)].append(entry.envelope)
         for queue_url, bodies in by_queue.items():
             for start in range(0, len(bodies), SQS_BATCH):
