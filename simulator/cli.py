@@ -15,6 +15,7 @@ from simulator.replay import (
     run_scenario,
     write_report,
 )
+from simulator.server import ServeError, ServeOptions, serve
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -82,3 +83,53 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
     write_report(result, target)
     click.echo(render_summary(result, target))
     ctx.exit(EXIT_PASSED if result.passed else EXIT_FAILED)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Any address but loopback needs --admin-token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="API port; 0 picks a free one.")
+@click.option("--seed", type=int, default=None, help="Root seed for prices and ids.  [default: 0, or the one --db was created with]")
+@click.option("--start", metavar="ISO", default=None, help="Simulated start instant.  [default: 2026-01-05T14:00:00Z, or --db's]")
+@click.option("--clock", type=click.Choice(["manual", "realtime"]), default="realtime", show_default=True,
+              help="realtime: simulated time follows the wall clock times --speed. manual: it moves only on "
+              "POST /sandbox/v1/clock/advance.")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Simulated seconds per wall second, with --clock realtime.")
+@click.option("--db", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Keep state in this SQLite file: what was acknowledged survives a crash and a restart.")
+@click.option("--setup", metavar="SCENARIO.yaml", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Apply a scenario's market and clients before serving (not when --db resumes).")
+@click.option("--ready-file", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the ready line (JSON with the api and aws URLs) to this file.")
+@click.option("--admin-token", metavar="TOKEN", default=None,
+              help="Require this X-Admin-Token header on every /sandbox/v1 control call.")
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    seed: int | None,
+    start: str | None,
+    clock: str,
+    speed: float,
+    db: Path | None,
+    setup: Path | None,
+    ready_file: Path | None,
+    admin_token: str | None,
+) -> None:
+    """Serve the sandbox's HTTP API and its embedded AWS on real sockets.
+
+    When ready, prints one JSON line to stdout:
+
+    \b
+      {"api": "http://127.0.0.1:8080", "aws": "http://127.0.0.1:PORT", "region": "us-east-1"}
+
+    Point any HTTP client at `api`, and boto3 or the AWS CLI at `aws` (endpoint
+    URL; any access key works) to read the event queue and the files. Stop with
+    Ctrl-C or SIGTERM.
+    """
+    try:
+        options = ServeOptions(host, port, seed, start, clock, speed, db, setup, ready_file, admin_token)
+        ctx.exit(serve(options))
+    except (ServeError, ScenarioError) as exc:
+        stop(ctx, f"serve: {exc}")

@@ -1,38 +1,27 @@
-"""The composition root and the in-process facade.
+"""The in-process facade: a sandbox in your own Python process.
 
-`Sandbox` builds a core on the embedded AWS, mounts the one dispatch for
-`requests` (in-process) and as a WSGI app, and moves the simulated clock.
+`Sandbox` activates the embedded AWS (moto's mock) for boto3, mounts the
+runtime's dispatch for `requests` and as a WSGI app, and moves the clock.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from moto import mock_aws
 
 from simulator.adapters.aws import EmbeddedAws
-from simulator.api.apex_routes import APEX_ROUTES
-from simulator.api.control_routes import CONTROL_ROUTES
-from simulator.api.dispatch import Dispatcher
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.api.inprocess import InProcessMount
 from simulator.api.wsgi import WsgiApp, make_wsgi_app
 from simulator.engine.clock import NS_PER_SECOND, parse_instant, to_datetime
-from simulator.service import settlement
+from simulator.engine.driver import RealtimeDriver
+from simulator.runtime import Runtime
 from simulator.service.core import SandboxCore
-from simulator.service.ports import Ports
 
 DEFAULT_BASE_URL = "https://sandbox.bakkt.test"
 DEFAULT_START = "2026-01-05T14:00:00Z"
-ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES)
-
-
-def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
-    """A core with its daily schedules installed."""
-    core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
-    settlement.install(core)
-    return core
+CLOCK_MODES = ("manual", "realtime")
 
 
 class SandboxNotStarted(RuntimeError):
@@ -57,34 +46,48 @@ class Sandbox:
         *,
         base_url: str = DEFAULT_BASE_URL,
         clock: str = "manual",
+        speed: float = 1.0,
     ) -> None:
-        if clock != "manual":
-            raise ValueError(f"clock {clock!r} is not available in-process; use 'manual'")
+        if clock not in CLOCK_MODES:
+            raise ValueError(f"clock must be one of {', '.join(CLOCK_MODES)}, not {clock!r}")
+        if speed <= 0:
+            raise ValueError("speed must be greater than zero")
         self.seed = seed
         self.start_ns = parse_instant(start)
         self.base_url = base_url.rstrip("/")
         self.clock_mode = clock
+        self.speed = speed
         self.aws_endpoint: str | None = None
         self._aws_mock = mock_aws()
-        self._aws: EmbeddedAws | None = None
-        self._core: SandboxCore | None = None
-        self._dispatcher = Dispatcher(self, ROUTES, open_control)
-        self._mount = InProcessMount(self.base_url, self._dispatcher)
-        self.wsgi_app: WsgiApp = make_wsgi_app(self._dispatcher)
+        self._runtime: Runtime | None = None
+        self._driver: RealtimeDriver | None = None
+        self._mount = InProcessMount(self.base_url, self.dispatch)
+        self.wsgi_app: WsgiApp = make_wsgi_app(self.dispatch)
 
     # lifecycle
 
     def start(self) -> Sandbox:
         self._aws_mock.start()
-        self._aws = EmbeddedAws.connect(self.aws_endpoint)
-        self._core = build_core(self.seed, self.start_ns, self._aws)
+        self._runtime = Runtime(
+            seed=self.seed,
+            start_ns=self.start_ns,
+            ports=EmbeddedAws.connect(),
+            clock_mode=self.clock_mode,
+            control_guard=open_control,
+        )
         self._mount.start()
+        if self.clock_mode == "realtime":
+            runtime = self._runtime
+            self._driver = RealtimeDriver(lambda: runtime.core.kernel, self.speed)
+            self._driver.start()
         return self
 
     def stop(self) -> None:
+        if self._driver is not None:
+            self._driver.stop()
+            self._driver = None
         self._mount.stop()
-        self._core = None
-        self._aws = None
+        self._runtime = None
         self._aws_mock.stop()
 
     def __enter__(self) -> Sandbox:
@@ -94,18 +97,14 @@ class Sandbox:
         self.stop()
 
     @property
-    def core(self) -> SandboxCore:
-        if self._core is None:
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
             raise SandboxNotStarted("start the sandbox first: `with Sandbox(...) as sb:`")
-        return self._core
+        return self._runtime
 
-    def reset(self, seed: int | None) -> None:
-        """Back to an empty sandbox at the original start, with a new seed if given."""
-        assert self._aws is not None
-        self._aws.clear()
-        if seed is not None:
-            self.seed = seed
-        self._core = build_core(self.seed, self.start_ns, self._aws)
+    @property
+    def core(self) -> SandboxCore:
+        return self.runtime.core
 
     # the clock
 
@@ -126,12 +125,10 @@ class Sandbox:
     # transport-free calls
 
     def dispatch(self, request: ApiRequest) -> ApiResponse:
-        return self._dispatcher(request)
+        return self.runtime.dispatch(request)
 
     def call(
         self, method: str, path: str, body: Any = None, *, token: str | None = None, query: dict[str, str] | None = None
     ) -> ApiResponse:
         """One request without HTTP: the same dispatch the mounts use."""
-        headers = {"authorization": token} if token else {}
-        raw = b"" if body is None else json.dumps(body).encode()
-        return self.dispatch(ApiRequest(method.upper(), path, query or {}, headers, raw))
+        return self.runtime.call(method, path, body, token=token, query=query)

@@ -128,10 +128,18 @@ def parse_body(model: type[RequestModel], raw: bytes, *, validation_errors: bool
 
 
 class Dispatcher:
-    def __init__(self, host: CoreHost, routes: Sequence[Route], control_guard: Callable[[ApiRequest], None]) -> None:
+    def __init__(
+        self,
+        host: CoreHost,
+        routes: Sequence[Route],
+        control_guard: Callable[[ApiRequest], None],
+        recorder: Callable[[ApiRequest, int], None] | None = None,
+    ) -> None:
         self._host = host
         self._routes = tuple(routes)
         self._control_guard = control_guard
+        self._recorder = recorder
+        """Told of every request that may change state, before it runs (`--db`)."""
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -162,6 +170,8 @@ class Dispatcher:
         host = self._host
         core = host.core
         with core.kernel.lock:
+            if self._recorder is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
+                self._recorder(request, core.now)
             client = None
             if matched.access is Access.CLIENT:
                 client = authenticate(core, request.headers.get("authorization"))

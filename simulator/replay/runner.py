@@ -26,6 +26,7 @@ from simulator.replay.scenario import (
     Step,
 )
 from simulator.replay.substitution import Substitution
+from simulator.runtime import Runtime
 from simulator.sandbox import Sandbox
 from simulator.service.clients import TOKEN_LIFETIME_NS
 
@@ -44,7 +45,7 @@ def decoded(response: ApiResponse) -> Any:
 class ScenarioRunner:
     """One run: performs setup and steps on `sandbox`, collecting records."""
 
-    def __init__(self, scenario: Scenario, sandbox: Sandbox, resolve: Substitution) -> None:
+    def __init__(self, scenario: Scenario, sandbox: Runtime, resolve: Substitution) -> None:
         self.scenario = scenario
         self.sandbox = sandbox
         self.resolve = resolve
@@ -155,7 +156,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
     resolve = Substitution(seed)
     began = time.perf_counter()
     with Sandbox(seed=seed, start=scenario.start) as sandbox:
-        runner = ScenarioRunner(scenario, sandbox, resolve)
+        runner = ScenarioRunner(scenario, sandbox.runtime, resolve)
         runner.setup()
         set_up = time.perf_counter()
         for step in scenario.steps:

@@ -28,6 +28,7 @@ class JournalEntry:
     seq: int
     client: str
     event_type: str
+    message_id: str
     envelope: str
     """The message body exactly as published."""
 
@@ -51,15 +52,11 @@ class Journal:
         self._listeners.append(listener)
 
     def record(self, client: str, event_type: str, payload: dict[str, Any], now_ns: int) -> JournalEntry:
+        message_id = self._streams.uuid("events")
         envelope = _COMPACT.encode(
-            {
-                "event_type": event_type,
-                "message_id": self._streams.uuid("events"),
-                "payload": payload,
-                "timestamp": iso_nanos(now_ns),
-            }
+            {"event_type": event_type, "message_id": message_id, "payload": payload, "timestamp": iso_nanos(now_ns)}
         )
-        entry = JournalEntry(len(self.entries) + 1, client, event_type, envelope)
+        entry = JournalEntry(len(self.entries) + 1, client, event_type, message_id, envelope)
         self.entries.append(entry)
         for listener in self._listeners:
             listener(entry, now_ns)
@@ -87,6 +84,8 @@ class Outbox:
         self._delayed: list[tuple[int, int, int, JournalEntry]] = []
         """A heap of delayed copies by (due, seq, copy)."""
         self._copies = 0
+        self.suppressed: set[str] = set()
+        """message_ids the consumer already deleted (restored from a durable log)."""
         self.faults = QueueFaults()
         self.published = 0
 
@@ -116,8 +115,11 @@ class Outbox:
             due_delayed.append(heapq.heappop(delayed))
         ready, self._ready = self._ready, []
         by_queue: dict[str, list[str]] = defaultdict(list)
+        suppressed = self.suppressed
         for item in heapq.merge(ready, due_delayed) if due_delayed else ready:
             entry = item[3]
+            if suppressed and entry.message_id in suppressed:
+                continue
             by_queue[self._queue_url_of(entry.client)].append(entry.envelope)
         for queue_url, bodies in by_queue.items():
             for start in range(0, len(bodies), SQS_BATCH):

@@ -36,3 +36,6 @@ class Ports(Protocol):
 
     @property
     def mail(self) -> MailPort: ...
+
+    def clear(self) -> None:
+        """Remove every queue and bucket (a reset)."""

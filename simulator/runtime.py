@@ -1,0 +1,111 @@
+"""The runtime both live modes share: the current core, the one dispatch,
+and, with a durable log, the recording and replay of commands.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from simulator.adapters.command_log import CommandLog, LoggedCommand
+from simulator.api.apex_routes import APEX_ROUTES
+from simulator.api.control_routes import CONTROL_ROUTES
+from simulator.api.dispatch import Dispatcher
+from simulator.api.http import ApiRequest, ApiResponse
+from simulator.service import settlement
+from simulator.service.core import SandboxCore
+from simulator.service.ports import Ports
+
+ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES)
+
+
+def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
+    """A core with its daily schedules installed."""
+    core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
+    settlement.install(core)
+    return core
+
+
+class Runtime:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        start_ns: int,
+        ports: Ports,
+        clock_mode: str,
+        control_guard: Callable[[ApiRequest], None],
+        log: CommandLog | None = None,
+    ) -> None:
+        self.seed = seed
+        self.start_ns = start_ns
+        self.clock_mode = clock_mode
+        self._ports = ports
+        self._log = log
+        self._replaying = False
+        self._core = build_core(seed, start_ns, ports)
+        self._control_guard = control_guard
+        recorder = self._record if log is not None else None
+        self.dispatch = Dispatcher(self, ROUTES, self._guard, recorder)
+
+    @property
+    def core(self) -> SandboxCore:
+        return self._core
+
+    def reset(self, seed: int | None) -> None:
+        """Back to an empty sandbox at the original start, with a new seed if given."""
+        self._ports.clear()
+        if seed is not None:
+            self.seed = seed
+        self._core = build_core(self.seed, self.start_ns, self._ports)
+
+    def call(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None, query: dict[str, str] | None = None
+    ) -> ApiResponse:
+        """One request without HTTP: the same dispatch the mounts use."""
+        headers = {"authorization": token} if token else {}
+        raw = b"" if body is None else json.dumps(body).encode()
+        return self.dispatch(ApiRequest(method.upper(), path, query or {}, headers, raw))
+
+    def _guard(self, request: ApiRequest) -> None:
+        """The admin token was checked when the command first ran, and is not logged."""
+        if not self._replaying:
+            self._control_guard(request)
+
+    # durability
+
+    def _record(self, request: ApiRequest, sim_ns: int) -> None:
+        if self._log is not None and not self._replaying:
+            authorization = request.headers.get("authorization")
+            self._log.append(
+                LoggedCommand(sim_ns, request.method, request.path, dict(request.query), authorization, request.body)
+            )
+
+    def replay_log(self) -> int:
+        """Rebuild the state from the log: each command again at its instant.
+
+        Envelopes the consumer deleted before are not delivered again.
+        """
+        assert self._log is not None
+        deleted = self._log.deleted()
+        self._replaying = True
+        count = 0
+        try:
+            for command in self._log.commands():
+                self._core.outbox.suppressed = deleted
+                if command.sim_ns > self._core.now:
+                    self._core.kernel.run_to(command.sim_ns)
+                headers = {"authorization": command.authorization} if command.authorization else {}
+                self.dispatch(ApiRequest(command.method, command.path, command.query, headers, command.body))
+                count += 1
+            self._core.outbox.suppressed = deleted
+            clock = self._log.clock()
+            if clock is not None and clock > self._core.now:
+                self._core.kernel.run_to(clock)
+        finally:
+            self._replaying = False
+        return count
+
+    def record_clock(self, sim_ns: int) -> None:
+        if self._log is not None and not self._replaying:
+            self._log.record_clock(sim_ns)
