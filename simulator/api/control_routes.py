@@ -23,11 +23,13 @@ from simulator.service import accounts
 from simulator.service.accounts import AccountSeed
 from simulator.service.clients import ClientSpec, provision_client
 from simulator.service.errors import ApiError, bad_request
+from simulator.service.faults import ApiFaults
 from simulator.service.state import Branding, ClientRecord, FundingModel
 
 CONTROL = "/sandbox/v1"
 DEFAULT_EVENT_PAGE = 1000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
+API_FAULT_STATUSES = {429, *range(500, 600)}
 
 
 def clock_view(call: Call) -> dict[str, Any]:
@@ -162,9 +164,22 @@ def set_faults(call: Call) -> tuple[int, Any]:
         outbox.faults.max_delay_seconds = body.queue.maxDelaySeconds
     if body.fills is not None:
         router.latency_ms = body.fills.latencyMs
+    if body.api is not None:
+        if body.api.status not in API_FAULT_STATUSES:
+            raise bad_request("api.status: must be 429 or a 5xx status")
+        call.core.api_faults = ApiFaults(
+            body.api.errorRate, body.api.status, body.api.latencyMs, body.api.lostResponseRate
+        )
+    api = call.core.api_faults
     return 200, {
         "queue": {"duplicateRate": outbox.faults.duplicate_rate, "maxDelaySeconds": outbox.faults.max_delay_seconds},
         "fills": {"latencyMs": router.latency_ms},
+        "api": {
+            "errorRate": api.error_rate,
+            "status": api.status,
+            "latencyMs": api.latency_ms,
+            "lostResponseRate": api.lost_response_rate,
+        },
     }
 
 

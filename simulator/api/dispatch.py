@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from http import HTTPStatus
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -21,9 +23,12 @@ from simulator.api.schemas import RequestModel
 from simulator.service.clients import authenticate
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
+from simulator.service.faults import ApiFault
 from simulator.service.state import ClientRecord
 
 log = logging.getLogger(__name__)
+FAULTY_PREFIX = "/apex-crypto/"
+"""API faults hit the vendor's API only, never the control API."""
 
 
 class Access(Enum):
@@ -167,11 +172,25 @@ class Dispatcher:
         if len(request.body) > MAX_BODY_BYTES:
             return error_response(413, "Request body is larger than 1 MiB")
         matched, params = self._match(request)
-        host = self._host
-        core = host.core
+        core = self._host.core
+        faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
         with core.kernel.lock:
             if self._recorder is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
                 self._recorder(request, core.now)
+            fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
+            if fault is ApiFault.ERROR:
+                assert faults is not None
+                answer = error_response(faults.status, HTTPStatus(faults.status).phrase)
+            else:
+                answer = self._run(matched, params, request, core)
+            if fault is ApiFault.LOST:
+                answer = error_response(504, "Gateway Timeout")
+        if faults is not None and faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)  # a transport delay, felt by the client's timeouts
+        return answer
+
+    def _run(self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore) -> ApiResponse:
+        try:
             client = None
             if matched.access is Access.CLIENT:
                 client = authenticate(core, request.headers.get("authorization"))
@@ -180,6 +199,8 @@ class Dispatcher:
             body = None
             if matched.body is not None:
                 body = parse_body(matched.body, request.body, validation_errors=matched.validation_errors)
-            status, payload = matched.handler(Call(host, core, params, request.query, body, client))
-            host.core.kernel.settle()
+            status, payload = matched.handler(Call(self._host, core, params, request.query, body, client))
+        except ApiError as exc:
+            return json_response(exc.status, exc.body)
+        self._host.core.kernel.settle()
         return json_response(status, payload)

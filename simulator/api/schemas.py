@@ -149,9 +149,17 @@ class FillFaultSettings(RequestModel):
     latencyMs: Annotated[StrictInt, Field(ge=0, le=3_600_000)] = 250
 
 
+class ApiFaultSettings(RequestModel):
+    errorRate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+    status: Annotated[StrictInt, Field(ge=429, le=599)] = 503
+    latencyMs: Annotated[StrictInt, Field(ge=0, le=60_000)] = 0
+    lostResponseRate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+
+
 class FaultsRequest(RequestModel):
     queue: QueueFaultSettings | None = None
     fills: FillFaultSettings | None = None
+    api: ApiFaultSettings | None = None
 
 
 class ResetRequest(RequestModel):

@@ -10,6 +10,7 @@ from typing import Any
 from simulator.engine.kernel import Kernel
 from simulator.market.quotes import Market
 from simulator.market.router import OrderRouter
+from simulator.service.faults import ApiFaults
 from simulator.service.identities import IdentityFactory
 from simulator.service.journal import Journal, Outbox
 from simulator.service.outputs import FileStore, MailJournal
@@ -27,6 +28,7 @@ class SandboxCore:
         self.market = Market(seed, start_ns)
         self.router = OrderRouter(self.kernel, self.market)
         self.identities = IdentityFactory(seed)
+        self.api_faults = ApiFaults()
         self.clients: dict[str, ClientRecord] = {}
         self.tokens: dict[str, Token] = {}
         self.files = FileStore(ports.files)

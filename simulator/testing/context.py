@@ -92,6 +92,8 @@ class BakktContext:
     clients: dict[str, ClientSession] = field(default_factory=dict)
     last: Answer | None = None
     delivered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    faults_met: dict[int, int] = field(default_factory=dict)
+    """How many 5xx answers each status came back, in retry loops."""
     """Every envelope read from each client's queue, in receiving order."""
     _owners: dict[tuple[Resource, str], str] = field(default_factory=dict, init=False)
     _names: dict[str, str] = field(default_factory=dict, init=False)
@@ -146,7 +148,7 @@ class BakktContext:
         return self._send(method, path, body, {})
 
     def api(self, client: str, method: str, path: str, body: Any = None) -> Answer:
-        return self._send(method, path, body, {"Authorization": f"Bearer {self._token(self.session(client))}"})
+        return self._send(method, path, body, self.bearer(client))
 
     def act(self, client: str, method: str, path: str, body: Any = None) -> Answer:
         """A call that is the action of a step: later steps check it as the last answer."""
@@ -164,9 +166,17 @@ class BakktContext:
         return self.last
 
     def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:
+        answer = self.send_raw(method, path, body, headers)
+        assert answer.status < 500, f"{method} {path} answered {answer.status}: {answer.body}"
+        return answer
+
+    def send_raw(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:
+        """Any answer, 5xx included: for steps that play a client's retry loop."""
         response = self._http.request(method, f"{self.sandbox.base_url}{path}", json=body, headers=headers)
-        assert response.status_code < 500, f"{method} {path} answered {response.status_code}: {response.text}"
         return Answer(response.status_code, response.json() if response.content else None)
+
+    def bearer(self, client: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token(self.session(client))}"}
 
     # clients
 

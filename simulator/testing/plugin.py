@@ -25,6 +25,7 @@ STEP_MODULES = (
     "simulator.testing.steps_batches",
     "simulator.testing.steps_answers",
     "simulator.testing.steps_events",
+    "simulator.testing.steps_faults",
 )
 MARKER = "bakkt_sandbox"
 REGION = "us-east-1"
