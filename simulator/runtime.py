@@ -11,12 +11,13 @@ from simulator.adapters.command_log import CommandLog, LoggedCommand
 from simulator.api.apex_routes import APEX_ROUTES
 from simulator.api.control_routes import CONTROL_ROUTES
 from simulator.api.dispatch import Dispatcher
+from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.service import settlement
 from simulator.service.core import SandboxCore
 from simulator.service.ports import Ports
 
-ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES)
+ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES, *DOCS_ROUTES)
 
 
 def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
@@ -43,8 +44,13 @@ class Runtime:
         self._ports = ports
         self._log = log
         self._replaying = False
+        self.epoch = 0
+        """Resets so far: deletions recorded in the log belong to one epoch."""
         self._core = build_core(seed, start_ns, ports)
+        if log is not None:
+            ports.queues.watch_deletions(self._record_deleted)
         self._control_guard = control_guard
+        self.routes = ROUTES
         recorder = self._record if log is not None else None
         self.dispatch = Dispatcher(self, ROUTES, self._guard, recorder)
 
@@ -55,6 +61,7 @@ class Runtime:
     def reset(self, seed: int | None) -> None:
         """Back to an empty sandbox at the original start, with a new seed if given."""
         self._ports.clear()
+        self.epoch += 1
         if seed is not None:
             self.seed = seed
         self._core = build_core(self.seed, self.start_ns, self._ports)
@@ -92,19 +99,23 @@ class Runtime:
         count = 0
         try:
             for command in self._log.commands():
-                self._core.outbox.suppressed = deleted
+                self._core.outbox.suppressed = deleted.get(self.epoch, set())
                 if command.sim_ns > self._core.now:
                     self._core.kernel.run_to(command.sim_ns)
                 headers = {"authorization": command.authorization} if command.authorization else {}
                 self.dispatch(ApiRequest(command.method, command.path, command.query, headers, command.body))
                 count += 1
-            self._core.outbox.suppressed = deleted
+            self._core.outbox.suppressed = deleted.get(self.epoch, set())
             clock = self._log.clock()
             if clock is not None and clock > self._core.now:
                 self._core.kernel.run_to(clock)
         finally:
             self._replaying = False
         return count
+
+    def _record_deleted(self, message_id: str) -> None:
+        if self._log is not None:
+            self._log.record_deleted(self.epoch, message_id)
 
     def record_clock(self, sim_ns: int) -> None:
         if self._log is not None and not self._replaying:

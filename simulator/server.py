@@ -79,8 +79,10 @@ class AdminGuard:
             raise ApiError(401, UNAUTHORIZED)
 
 
-class _Shutdown(Exception):
-    pass
+class _Shutdown(SystemExit):
+    """Raised by SIGINT and SIGTERM. A SystemExit, because waitress re-raises
+    those from inside its event handlers (it logs and swallows other errors)
+    and closes itself when one reaches its loop."""
 
 
 def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
@@ -128,7 +130,7 @@ def serve(options: ServeOptions) -> int:
     aws_server.start()
     aws_host, aws_port = aws_server.get_host_and_port()
     aws_url = f"http://{aws_host}:{aws_port}"
-    ports = EmbeddedAws.connect(aws_url, on_deleted=log.record_deleted if log is not None else None)
+    ports = EmbeddedAws.connect(aws_url)
     runtime = Runtime(
         seed=seed,
         start_ns=parse_instant(start),
@@ -160,7 +162,7 @@ def serve(options: ServeOptions) -> int:
         )
         server.run()
     except _Shutdown:
-        pass
+        pass  # stopped before the loop started
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

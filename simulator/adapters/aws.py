@@ -5,7 +5,6 @@ endpoint URL, the same adapters talk to moto's threaded server instead.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -34,14 +33,14 @@ class EmbeddedAws:
     mail: SesMail
 
     @classmethod
-    def connect(cls, endpoint_url: str | None = None, on_deleted: Callable[[str], None] | None = None) -> EmbeddedAws:
+    def connect(cls, endpoint_url: str | None = None) -> EmbeddedAws:
         session = shared_session()
         config = Config(retries={"max_attempts": 1})
 
         def client(service: str) -> object:
             return session.client(service, endpoint_url=endpoint_url, config=config)
 
-        return cls(SqsQueues(client("sqs"), on_deleted), S3Files(client("s3")), SesMail(client("ses"), SENDER))
+        return cls(SqsQueues(client("sqs")), S3Files(client("s3")), SesMail(client("ses"), SENDER))
 
     def clear(self) -> None:
         """Remove the sandbox's queues and buckets (a reset)."""

@@ -26,7 +26,11 @@ CREATE TABLE IF NOT EXISTS commands (
     authorization TEXT,
     body BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS deleted (message_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS deleted (
+    epoch INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (epoch, message_id)
+);
 CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), sim_ns INTEGER NOT NULL);
 """
 
@@ -99,10 +103,15 @@ class CommandLog:
             row = self._db.execute("SELECT sim_ns FROM clock WHERE id = 1").fetchone()
         return None if row is None else int(row[0])
 
-    def record_deleted(self, message_id: str) -> None:
+    def record_deleted(self, epoch: int, message_id: str) -> None:
+        """`epoch` counts the resets before the deletion: a reset with the same
+        seed mints the same message_ids again, for events not yet delivered."""
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO deleted (message_id) VALUES (?)", (message_id,))
+            self._db.execute("INSERT OR IGNORE INTO deleted (epoch, message_id) VALUES (?, ?)", (epoch, message_id))
 
-    def deleted(self) -> set[str]:
+    def deleted(self) -> dict[int, set[str]]:
+        by_epoch: dict[int, set[str]] = {}
         with self._lock:
-            return {row[0] for row in self._db.execute("SELECT message_id FROM deleted")}
+            for epoch, message_id in self._db.execute("SELECT epoch, message_id FROM deleted"):
+                by_epoch.setdefault(epoch, set()).add(message_id)
+        return by_epoch

@@ -33,10 +33,15 @@ def envelope_id(body: str) -> str | None:
 
 
 class SqsQueues:
-    def __init__(self, sqs: Any, on_deleted: Callable[[str], None] | None = None) -> None:
+    def __init__(self, sqs: Any) -> None:
         self._sqs = sqs
-        self._on_deleted = on_deleted
+        self._on_deleted: Callable[[str], None] | None = None
         self._queues: dict[str, Any] = {}
+
+    def watch_deletions(self, on_deleted: Callable[[str], None]) -> None:
+        self._on_deleted = on_deleted
+        for queue in self._queues.values():
+            self._watch(queue, on_deleted)
 
     def create_queue(self, client_id: str) -> str:
         answer = self._sqs.create_queue(

@@ -48,14 +48,14 @@ def create_account(call: Call) -> tuple[int, Any]:
     return 200, accounts.account_view(call.core, call.client, account.id)
 
 
-@route("GET", f"{API}/accounts/{{account}}", Access.CLIENT)
+@route("GET", f"{API}/accounts/{{clientAccountId}}", Access.CLIENT)
 def get_account(call: Call) -> tuple[int, Any]:
-    return 200, accounts.account_view(call.core, call.client, call.params["account"])
+    return 200, accounts.account_view(call.core, call.client, call.params["clientAccountId"])
 
 
-@route("GET", f"{API}/accounts/{{account}}/status", Access.CLIENT)
+@route("GET", f"{API}/accounts/{{clientAccountId}}/status", Access.CLIENT)
 def get_account_status(call: Call) -> tuple[int, Any]:
-    return 200, accounts.account_status(call.client, call.params["account"])
+    return 200, accounts.account_status(call.client, call.params["clientAccountId"])
 
 
 @route("GET", f"{API}/positions/{{account}}", Access.CLIENT)

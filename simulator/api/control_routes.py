@@ -30,6 +30,7 @@ CONTROL = "/sandbox/v1"
 DEFAULT_EVENT_PAGE = 1000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 API_FAULT_STATUSES = {429, *range(500, 600)}
+MAX_ADVANCE_NS = 10 * 365 * 86_400 * NS_PER_SECOND
 
 
 def clock_view(call: Call) -> dict[str, Any]:
@@ -71,6 +72,8 @@ def advance_clock(call: Call) -> tuple[int, Any]:
     else:
         assert body.seconds is not None
         target = call.core.now + round(body.seconds * NS_PER_SECOND)
+    if target - call.core.now > MAX_ADVANCE_NS:
+        raise bad_request("to: at most 10 years ahead of the current time")
     try:
         call.core.kernel.run_to(target)
     except TimeTravelError:

@@ -41,6 +41,7 @@ class CoreHost(Protocol):
     """Owns the current core; reset swaps it for an empty one."""
 
     clock_mode: str
+    routes: Sequence[Route]
 
     @property
     def core(self) -> SandboxCore: ...
@@ -70,6 +71,8 @@ Handler = Callable[[Call], tuple[int, Any]]
 class Route:
     method: str
     template: str
+    prefix: str
+    """The template up to its first parameter: a cheap test before the pattern."""
     pattern: re.Pattern[str]
     handler: Handler
     access: Access
@@ -90,7 +93,7 @@ def route(
     pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
 
     def wrap(handler: Handler) -> Route:
-        return Route(method, template, pattern, handler, access, body, validation_errors)
+        return Route(method, template, template.split("{", 1)[0], pattern, handler, access, body, validation_errors)
 
     return wrap
 
@@ -157,8 +160,11 @@ class Dispatcher:
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
+        path = request.path
         for candidate in self._routes:
-            found = candidate.pattern.match(request.path)
+            if not path.startswith(candidate.prefix):
+                continue
+            found = candidate.pattern.match(path)
             if found is None:
                 continue
             if candidate.method == request.method:
@@ -174,6 +180,8 @@ class Dispatcher:
         matched, params = self._match(request)
         core = self._host.core
         faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
+        if matched.access is Access.CONTROL:
+            self._control_guard(request)  # a refused call is neither run nor recorded
         with core.kernel.lock:
             if self._recorder is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
                 self._recorder(request, core.now)
@@ -194,8 +202,6 @@ class Dispatcher:
             client = None
             if matched.access is Access.CLIENT:
                 client = authenticate(core, request.headers.get("authorization"))
-            elif matched.access is Access.CONTROL:
-                self._control_guard(request)
             body = None
             if matched.body is not None:
                 body = parse_body(matched.body, request.body, validation_errors=matched.validation_errors)

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 
@@ -14,6 +14,9 @@ class QueuePort(Protocol):
 
     def publish(self, queue_url: str, bodies: Sequence[str]) -> None:
         """Send the bodies, in order, to the queue."""
+
+    def watch_deletions(self, on_deleted: Callable[[str], None]) -> None:
+        """Call `on_deleted(message_id)` whenever a consumer deletes an event."""
 
 
 class FilePort(Protocol):
