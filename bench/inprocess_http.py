@@ -10,23 +10,11 @@ import time
 
 import requests
 import responses
-from _common import BATCH_ID, provision, report
+from _common import BATCH_ID, allocation_body, provision, report
 
 from simulator import Sandbox
-from simulator.engine.streams import seeded_uuid
 
 BARE_URL = "https://bare.test/apex-crypto/api/v2/allocation/trade/batch/allocate"
-
-
-def allocation_body(n: int) -> dict[str, str]:
-    return {
-        "account": f"INV{n + 1:05d}",
-        "amount": "25.00",
-        "batchTransactionId": BATCH_ID,
-        "clientTransactionId": seeded_uuid(0, f"allocation-{n}"),
-        "side": "BUY",
-        "symbol": "BTCUSD",
-    }
 
 
 def bare_rate(bodies: list[dict[str, str]]) -> float:

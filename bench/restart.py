@@ -13,13 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from _common import BATCH_ID, report
+from _common import BATCH_ID, allocation_body, clear_database, report
 from moto import mock_aws
 
 from simulator.adapters.aws import EmbeddedAws
 from simulator.adapters.command_log import CommandLog
 from simulator.engine.clock import parse_instant
-from simulator.engine.streams import seeded_uuid
 from simulator.runtime import Runtime
 from simulator.sandbox import DEFAULT_START, open_control
 
@@ -43,14 +42,7 @@ def build_database(path: Path, count: int) -> None:
         batch = "/apex-crypto/api/v2/allocation/trade/batch"
         runtime.call("POST", f"{batch}/open", {"batchTransactionId": BATCH_ID, "symbol": "BTCUSD", "type": "NOTIONAL"}, token=token)
         for n in range(count):
-            body = {
-                "account": f"INV{n + 1:05d}",
-                "amount": "25.00",
-                "batchTransactionId": BATCH_ID,
-                "clientTransactionId": seeded_uuid(0, f"allocation-{n}"),
-                "side": "BUY",
-                "symbol": "BTCUSD",
-            }
+            body = allocation_body(n)
             assert runtime.call("POST", f"{batch}/allocate", body, token=token).status == 200
     log.close()
 
@@ -60,8 +52,7 @@ def main() -> None:
     parser.add_argument("--allocations", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/bakkt-bench-restart.db"))
     options = parser.parse_args()
-    for stale in options.db.parent.glob(options.db.name + "*"):
-        stale.unlink()
+    clear_database(options.db)
     build_database(options.db, options.allocations)
     command = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--clock", "manual", "--db", str(options.db)]
     started = time.perf_counter()

@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 import requests
-from _common import BATCH_ID, report
+from _common import BATCH_ID, allocation_body, clear_database, report
 
-from simulator.engine.streams import seeded_uuid
 
 BARE_SERVER = """
 import sys, waitress
@@ -43,14 +42,7 @@ def allocate_rate(url: str, count: int, headers: dict[str, str]) -> float:
     session.headers.update(headers)
     started = time.perf_counter()
     for n in range(count):
-        body = {
-            "account": f"INV{n + 1:05d}",
-            "amount": "25.00",
-            "batchTransactionId": BATCH_ID,
-            "clientTransactionId": seeded_uuid(0, f"allocation-{n}"),
-            "side": "BUY",
-            "symbol": "BTCUSD",
-        }
+        body = allocation_body(n)
         answer = session.post(url, json=body)
         assert answer.status_code == 200, answer.text
     return count / (time.perf_counter() - started)
@@ -91,8 +83,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/bakkt-bench-serve.db"))
     options = parser.parse_args()
-    for stale in options.db.parent.glob(options.db.name + "*"):
-        stale.unlink()
+    clear_database(options.db)
     bare = bare_rate(options.requests)
     memory = sandbox_rate(options.requests, None)
     durable = sandbox_rate(options.requests, options.db)

@@ -26,7 +26,6 @@ from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
 from simulator.market.fills import FillResult
-from simulator.market.quotes import Book
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request
 from simulator.service.state import ClientRecord

@@ -33,6 +33,28 @@ def open_batch(bakkt_context: BakktContext, client: str, batch_type: str, batch:
     bakkt_context.act(client, "POST", f"{BATCHES}/open", body)
 
 
+def allocation_body(
+    bakkt_context: BakktContext,
+    client: str,
+    side: str,
+    amount: str,
+    symbol: str,
+    account: str,
+    allocation: str,
+    batch: str,
+) -> dict[str, Any]:
+    """The request body for a named allocation, which `client` now owns."""
+    bakkt_context.claim(Resource.ALLOCATION, allocation, client)
+    return {
+        "account": account,
+        "amount": amount,
+        "batchTransactionId": bakkt_context.uuid(batch),
+        "clientTransactionId": bakkt_context.uuid(allocation),
+        "side": side,
+        "symbol": symbol,
+    }
+
+
 @given(phrase(ALLOCATE))
 @when(phrase(ALLOCATE))
 def allocate(
@@ -47,15 +69,7 @@ def allocate(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """One allocation request; the answer (PENDING, or REJECTED with a reason) is the last answer."""
-    bakkt_context.claim(Resource.ALLOCATION, allocation, client)
-    body = {
-        "account": account,
-        "amount": amount,
-        "batchTransactionId": bakkt_context.uuid(batch),
-        "clientTransactionId": bakkt_context.uuid(allocation),
-        "side": side,
-        "symbol": symbol,
-    }
+    body = allocation_body(bakkt_context, client, side, amount, symbol, account, allocation, batch)
     bakkt_context.act(client, "POST", f"{BATCHES}/allocate", body | (extra or {}))
 
 

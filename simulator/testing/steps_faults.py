@@ -5,7 +5,7 @@ from pytest_bdd import given, then, when
 
 from simulator.testing.context import BATCHES, CONTROL, BakktContext, Resource
 from simulator.testing.grammar import phrase
-from simulator.testing.steps_batches import ALLOCATE
+from simulator.testing.steps_batches import ALLOCATE, allocation_body
 
 MAX_ATTEMPTS = 50
 DUPLICATE = "Duplicate clientTransactionId; the allocation request already exists"
@@ -42,15 +42,7 @@ def allocate_with_retries(
 ) -> None:
     """A client's retry loop: resend the same body (same clientTransactionId) on every 5xx.
     After a lost response the resend is a duplicate; the client then reads its allocation."""
-    bakkt_context.claim(Resource.ALLOCATION, allocation, client)
-    body = {
-        "account": account,
-        "amount": amount,
-        "batchTransactionId": bakkt_context.uuid(batch),
-        "clientTransactionId": bakkt_context.uuid(allocation),
-        "side": side,
-        "symbol": symbol,
-    }
+    body = allocation_body(bakkt_context, client, side, amount, symbol, account, allocation, batch)
     for _ in range(MAX_ATTEMPTS):
         answer = bakkt_context.send_raw("POST", f"{BATCHES}/allocate", body, bakkt_context.bearer(client))
         if answer.status < 500:
