@@ -4,13 +4,13 @@ and, with a durable log, the recording and replay of commands.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from simulator.adapters.command_log import CommandLog, LoggedCommand
 from simulator.api.apex_routes import APEX_ROUTES
 from simulator.api.control_routes import CONTROL_ROUTES
-from simulator.api.dispatch import Dispatcher
+from simulator.api.dispatch import Dispatcher, Route
 from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.service import settlement
@@ -50,7 +50,7 @@ class Runtime:
         if log is not None:
             ports.queues.watch_deletions(self._record_deleted)
         self._control_guard = control_guard
-        self.routes = ROUTES
+        self.routes: Sequence[Route] = ROUTES
         recorder = self._record if log is not None else None
         self.dispatch = Dispatcher(self, ROUTES, self._guard, recorder)
 
