@@ -3,6 +3,7 @@ and, with a durable log, the recording and replay of commands.
 """
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -97,13 +98,14 @@ class Runtime:
         deleted = self._log.deleted()
         self._replaying = True
         count = 0
+        gc.disable()  # a bulk load of long-lived objects: collections would only rescan them
         try:
             for command in self._log.commands():
                 self._core.outbox.suppressed = deleted.get(self.epoch, set())
                 if command.sim_ns > self._core.now:
                     self._core.kernel.run_to(command.sim_ns)
                 headers = {"authorization": command.authorization} if command.authorization else {}
-                self.dispatch(ApiRequest(command.method, command.path, command.query, headers, command.body))
+                self.dispatch.execute(ApiRequest(command.method, command.path, command.query, headers, command.body))
                 count += 1
             self._core.outbox.suppressed = deleted.get(self.epoch, set())
             clock = self._log.clock()
@@ -111,6 +113,7 @@ class Runtime:
                 self._core.kernel.run_to(clock)
         finally:
             self._replaying = False
+            gc.enable()
         return count
 
     def _record_deleted(self, message_id: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, error_response, json_response
+from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, error_body, json_response
 from simulator.api.schemas import RequestModel
 from simulator.service.clients import authenticate
 from simulator.service.core import SandboxCore
@@ -150,13 +150,21 @@ class Dispatcher:
         """Told of every request that may change state, before it runs (`--db`)."""
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
+        status, payload, delay = self.execute(request)
+        if delay:
+            time.sleep(delay)  # an API fault's transport delay, felt by the client's timeouts
+        return json_response(status, payload)
+
+    def execute(self, request: ApiRequest) -> tuple[int, Any, float]:
+        """Run a request: its status, its answer's payload, and the seconds an
+        API fault would hold it back. Replay calls this and renders nothing."""
         try:
             return self._dispatch(request)
         except ApiError as exc:
-            return json_response(exc.status, exc.body)
+            return exc.status, exc.body, 0.0
         except Exception:  # a sandbox bug must not reach the client as a traceback
             log.exception("unhandled error for %s %s", request.method, request.path)
-            return error_response(500, "Internal sandbox error")
+            return 500, error_body(500, "Internal sandbox error"), 0.0
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
@@ -174,9 +182,9 @@ class Dispatcher:
             raise ApiError(404, f"No such path: {request.path}")
         raise ApiError(405, f"Method {request.method} not allowed on {request.path}; use {', '.join(sorted(set(allowed)))}")
 
-    def _dispatch(self, request: ApiRequest) -> ApiResponse:
+    def _dispatch(self, request: ApiRequest) -> tuple[int, Any, float]:
         if len(request.body) > MAX_BODY_BYTES:
-            return error_response(413, "Request body is larger than 1 MiB")
+            return 413, error_body(413, "Request body is larger than 1 MiB"), 0.0
         matched, params = self._match(request)
         core = self._host.core
         faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
@@ -188,16 +196,15 @@ class Dispatcher:
             fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
             if fault is ApiFault.ERROR:
                 assert faults is not None
-                answer = error_response(faults.status, HTTPStatus(faults.status).phrase)
+                status, payload = faults.status, error_body(faults.status, HTTPStatus(faults.status).phrase)
             else:
-                answer = self._run(matched, params, request, core)
+                status, payload = self._run(matched, params, request, core)
             if fault is ApiFault.LOST:
-                answer = error_response(504, "Gateway Timeout")
-        if faults is not None and faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)  # a transport delay, felt by the client's timeouts
-        return answer
+                status, payload = 504, error_body(504, "Gateway Timeout")
+        delay = faults.latency_ms / 1000 if faults is not None else 0.0
+        return status, payload, delay
 
-    def _run(self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore) -> ApiResponse:
+    def _run(self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore) -> tuple[int, Any]:
         try:
             client = None
             if matched.access is Access.CLIENT:
@@ -207,6 +214,6 @@ class Dispatcher:
                 body = parse_body(matched.body, request.body, validation_errors=matched.validation_errors)
             status, payload = matched.handler(Call(self._host, core, params, request.query, body, client))
         except ApiError as exc:
-            return json_response(exc.status, exc.body)
+            return exc.status, exc.body
         self._host.core.kernel.settle()
-        return json_response(status, payload)
+        return status, payload

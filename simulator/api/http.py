@@ -29,10 +29,10 @@ class ApiResponse:
         return json.loads(self.body) if self.body else None
 
 
-def json_response(status: int, payload: Any, extra_headers: tuple[tuple[str, str], ...] = ()) -> ApiResponse:
+def json_response(status: int, payload: Any) -> ApiResponse:
     body = json.dumps(payload, separators=(",", ":")).encode()
-    return ApiResponse(status, body, (("Content-Type", "application/json"), *extra_headers))
+    return ApiResponse(status, body)
 
 
-def error_response(status: int, message: str, extra_headers: tuple[tuple[str, str], ...] = ()) -> ApiResponse:
-    return json_response(status, {"code": status, "message": message}, extra_headers)
+def error_body(status: int, message: str) -> dict[str, Any]:
+    return {"code": status, "message": message}
