@@ -32,25 +32,38 @@ class Commission:
 
 @dataclass(frozen=True)
 class FeeTerms:
-    """What one trade pays: a per-trade override, or the client's model."""
+    """What one trade pays: its own commission or markup fields, or, when it
+    gives none of them, the client's model."""
 
     bps_commission: int | None
     fixed_commission: Decimal | None
     client: Commission
+    bps_markup: int | None = None
+    fixed_markup: Decimal | None = None
+    """USD added to (BUY) or taken from (SELL) the price of each unit."""
+
+    @property
+    def overridden(self) -> bool:
+        fields = (self.bps_commission, self.fixed_commission, self.bps_markup, self.fixed_markup)
+        return any(value is not None for value in fields)
 
     @property
     def markup_bps(self) -> int:
-        overridden = self.bps_commission is not None or self.fixed_commission is not None
-        if overridden or self.client.model is not CommissionModel.MARKUP:
+        if self.bps_markup is not None:
+            return self.bps_markup
+        if self.overridden or self.client.model is not CommissionModel.MARKUP:
             return 0
         return self.client.bps
+
+    def price(self, market_price: Decimal, side: Side) -> Decimal:
+        return investor_price(market_price, side, self.markup_bps, self.fixed_markup or ZERO)
 
     def fee(self, notional: Decimal) -> Decimal:
         if self.fixed_commission is not None:
             return self.fixed_commission
         if self.bps_commission is not None:
             return bps_of(notional, self.bps_commission)
-        if self.client.model is CommissionModel.TRADE_FEE:
+        if not self.overridden and self.client.model is CommissionModel.TRADE_FEE:
             return bps_of(notional, self.client.bps)
         return ZERO_CENTS
 
@@ -62,14 +75,17 @@ def bps_of(notional: Decimal, bps: int) -> Decimal:
 
 
 @lru_cache(maxsize=1024)
-def investor_price(average_fill: Decimal, side: Side, markup_bps: int) -> Decimal:
-    """The average fill moved by the markup against the investor, to 8 places.
+def investor_price(average_fill: Decimal, side: Side, markup_bps: int, fixed_markup: Decimal = ZERO) -> Decimal:
+    """The fill price moved by the markup against the investor, to 8 places.
 
     Cached: every allocation of a batch shares the fill, and most its terms.
     """
+    direction = 1 if side is Side.BUY else -1
     if markup_bps:
-        factor = Decimal(1) + (Decimal(markup_bps) / BPS_DIVISOR) * (1 if side is Side.BUY else -1)
+        factor = Decimal(1) + (Decimal(markup_bps) / BPS_DIVISOR) * direction
         average_fill = multiply(average_fill, factor)
+    if fixed_markup:
+        average_fill += fixed_markup * direction
     return round_to(average_fill, EIGHT_PLACES)
 
 

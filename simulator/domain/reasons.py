@@ -16,6 +16,16 @@ DUPLICATE_BATCH = "Duplicate batchTransactionId"
 COUNT_MISMATCH_ALLOCATION = "Batch rejected: allocations count mismatch"
 NO_ALLOCATIONS = "No allocations to process"
 EMPTY_QUOTES = "unknown: empty quotes"
+EXCEEDS_POSITION = "unknown: trade quantity exceeds position side"
+UNDER_MINIMUM_NOTIONAL = (
+    "invalid_argument: quantity order notional must be more than $1.00 unless selling out entire position"
+)
+TOO_FAR_THROUGH_MARKET = "price too far through market"
+ORDER_EXPIRED = "invalid_argument: live_till Order expired"
+ORDER_TYPE_UNSUPPORTED = "invalid_argument: STOP_LIMIT orders are not supported"
+ORDER_NOT_FOUND = "Order not found"
+DUPLICATE_ORDER = "Duplicate clientOrderId with different details"
+ORDER_NOT_OPEN = "Order is not open"
 
 
 def count_mismatch(expected: int, found: int) -> str:
@@ -24,3 +34,10 @@ def count_mismatch(expected: int, found: int) -> str:
 
 def insufficient_coin(coin: str) -> str:
     return f"Insufficient {coin} available to allocate"
+
+
+# Gifts (CONTRACT section 6, the seed's messages word for word)
+NO_GIFT_ACCOUNT = "The Gift Account does not exist for this client"
+INVALID_CURRENCY = "Invalid currency"
+INVALID_GIFT_AMOUNT = "Invalid gift amount"
+INSUFFICIENT_INVENTORY = "Insufficient inventory to allocate the requested currency"

@@ -39,13 +39,16 @@ class FillResult:
         return divide(sum((multiply(f.quantity, f.price) for f in self.fills), ZERO), total)
 
 
-def _ladder(book: Book, side: Side) -> list[tuple[ProviderQuote, Decimal, Decimal]]:
-    """(quote, price, size) from best to worst for the side that takes liquidity."""
+def _ladder(book: Book, side: Side, limit: Decimal | None) -> list[tuple[ProviderQuote, Decimal, Decimal]]:
+    """(quote, price, size) from best to worst for the side that takes liquidity,
+    only at prices no worse than `limit` when one is given."""
     if side is Side.BUY:
         ordered = sorted(book.quotes, key=lambda q: (q.ask, q.provider))
-        return [(q, q.ask, q.ask_size) for q in ordered]
+        ladder = [(q, q.ask, q.ask_size) for q in ordered]
+        return [rung for rung in ladder if limit is None or rung[1] <= limit]
     ordered = sorted(book.quotes, key=lambda q: (-q.bid, q.provider))
-    return [(q, q.bid, q.bid_size) for q in ordered]
+    ladder = [(q, q.bid, q.bid_size) for q in ordered]
+    return [rung for rung in ladder if limit is None or rung[1] >= limit]
 
 
 def fill_market_order(
@@ -56,11 +59,17 @@ def fill_market_order(
     quantity: Decimal | None = None,
     notional: Decimal | None = None,
     sweep_remainder: bool,
+    limit: Decimal | None = None,
 ) -> FillResult:
-    """Fill a quantity (coin) or a notional (USD) against the book."""
-    ladder = _ladder(book, side)
-    if not ladder:
+    """Fill a quantity (coin) or a notional (USD) against the book.
+
+    An empty book is the market's reject; a limit no quote reaches is no fill.
+    """
+    if not book.quotes:
         return FillResult((), reasons.EMPTY_QUOTES)
+    ladder = _ladder(book, side, limit)
+    if not ladder:
+        return FillResult(())
     by_notional = notional is not None
     remaining = notional if by_notional else quantity
     assert remaining is not None

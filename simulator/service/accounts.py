@@ -9,7 +9,7 @@ from typing import Any
 from simulator.domain import reasons
 from simulator.domain.accounts import Account, AccountKind
 from simulator.domain.batches import AllocationStatus, BatchStatus, sell_quantity
-from simulator.domain.decimals import ZERO, format_decimal
+from simulator.domain.decimals import ZERO, divide, format_decimal
 from simulator.domain.fees import Side
 from simulator.domain.instruments import COINS, INSTRUMENTS
 from simulator.domain.settlement import EntrySide, SettlementEntry
@@ -193,9 +193,28 @@ def pending_sells(core: SandboxCore, client: ClientRecord, account_id: str) -> d
     return taken
 
 
+def open_sell_quantity(core: SandboxCore, client: ClientRecord, account_id: str, coin: str) -> Decimal:
+    """Coin that the account's working SELL orders may still take."""
+    total = ZERO
+    for order in client.orders.values():
+        if not order.working or order.side is not Side.SELL or order.account != account_id:
+            continue
+        if INSTRUMENTS[order.symbol].coin != coin:
+            continue
+        if order.open_quantity is not None:
+            total += order.open_quantity
+        else:
+            best = core.market.book(order.symbol, core.now).best_bid
+            if best is not None:
+                total += divide(order.open_notional or ZERO, best.bid)
+    return total
+
+
 def positions(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Any]:
     find_account(client, account_id)
     reserved = pending_sells(core, client, account_id)
+    for coin in client.ledger.holdings(account_id):
+        reserved[coin] = reserved.get(coin, ZERO) + open_sell_quantity(core, client, account_id, coin)
     rows = []
     for coin, current in sorted(client.ledger.holdings(account_id).items()):
         tradable = max(ZERO, current - reserved.get(coin, ZERO))

@@ -1,0 +1,30 @@
+"""Order request bodies (the reference's NewOrderRequest and CancelRequest)."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictInt, StrictStr
+
+from simulator.api.schemas import DecimalString, RequestModel, SideName, UuidString
+
+
+class NewOrderRequest(RequestModel):
+    account: StrictStr
+    clientOrderId: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    symbol: StrictStr
+    side: SideName
+    type: Literal["LIMIT", "MARKET", "STOP_LIMIT"]
+    timeInForce: Literal["IOC", "DAY", "GTC", "GTD"]
+    quantity: DecimalString | None = None
+    notional: DecimalString | None = None
+    price: DecimalString | None = None
+    stopPrice: DecimalString | None = None
+    expireTime: StrictStr | None = None
+    bpsCommission: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+    fixedCommission: DecimalString | None = None
+    bpsMarkup: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+    fixedMarkup: DecimalString | None = None
+
+
+class CancelRequest(RequestModel):
+    id: UuidString

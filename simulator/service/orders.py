@@ -1,0 +1,284 @@
+"""The order management system: submit, work, fill, cancel and expire orders.
+
+Orders execute asynchronously through the same market as batches. A working
+order that is not filled at once (a LIMIT away from the market, or a MARKET
+DAY/GTC order larger than the quotes) is tried again as the market moves,
+often at first and then less often, so a GTC order resting for weeks costs a
+few thousand looks rather than millions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from simulator.domain import reasons
+from simulator.domain.decimals import CENT, ZERO, divide, format_decimal, multiply, round_to
+from simulator.domain.fees import FeeTerms, Side
+from simulator.domain.instruments import INSTRUMENTS
+from simulator.domain.orders import (
+    CancelRecord,
+    Execution,
+    Order,
+    OrderType,
+    PreTradeCheck,
+    TimeInForce,
+    execution_terms,
+    pre_trade_reject_reason,
+)
+from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
+from simulator.engine.calendar import MAINTENANCE_START, maintenance_end_if_inside
+from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, to_datetime
+from simulator.market.fills import ProviderFill, fill_market_order
+from simulator.service.accounts import account_request, open_sell_quantity
+from simulator.service.core import SandboxCore
+from simulator.service.errors import ApiError, bad_request
+from simulator.service.state import ClientRecord
+
+EVENT_TYPE = "order/1"
+GTC_LIFETIME_NS = 90 * 86_400 * NS_PER_SECOND
+RETRY_SCHEDULE = (
+    (60 * NS_PER_SECOND, NS_PER_SECOND),
+    (3_600 * NS_PER_SECOND, 60 * NS_PER_SECOND),
+)
+"""While an order is younger than the first figure, look again after the second."""
+RETRY_AFTER_AN_HOUR_NS = 900 * NS_PER_SECOND
+
+
+@dataclass(frozen=True)
+class OrderCommand:
+    request: dict[str, Any]
+    """The validated body, echoed back as the order's `request`."""
+    client_order_id: str
+    account: str
+    symbol: str
+    side: Side
+    type: OrderType
+    time_in_force: TimeInForce
+    quantity: Decimal | None
+    notional: Decimal | None
+    limit: Decimal | None
+    expires_ns: int | None
+    bps_commission: int | None
+    fixed_commission: Decimal | None
+    bps_markup: int | None
+    fixed_markup: Decimal | None
+
+
+def not_found() -> ApiError:
+    return ApiError(404, reasons.ORDER_NOT_FOUND)
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    return order.to_api(INSTRUMENTS[order.symbol].minimum_quantity_increment)
+
+
+def find_order(client: ClientRecord, client_order_id: str) -> Order:
+    order = client.orders.get(client_order_id)
+    if order is None:
+        raise not_found()
+    return order
+
+
+def submit_order(core: SandboxCore, client: ClientRecord, command: OrderCommand) -> tuple[int, dict[str, Any]]:
+    existing = client.orders.get(command.client_order_id)
+    if existing is not None:
+        if existing.request != command.request:
+            raise bad_request(reasons.DUPLICATE_ORDER)
+        return 200, order_view(existing)
+    account = client.accounts.get(command.account)
+    if account is None or account.id == client.firm_account:
+        raise bad_request(reasons.INVALID_ACCOUNT)
+    order = Order(
+        client_order_id=command.client_order_id,
+        created_ns=core.now,
+        created_at=iso_millis(core.now),
+        request=command.request,
+        account=command.account,
+        symbol=command.symbol,
+        side=command.side,
+        type=command.type,
+        time_in_force=command.time_in_force,
+        terms=FeeTerms(
+            command.bps_commission, command.fixed_commission, client.commission, command.bps_markup, command.fixed_markup
+        ),
+        quantity=command.quantity,
+        notional=command.notional,
+        limit=command.limit,
+        expires_ns=_expiry(core, command),
+    )
+    client.orders[order.client_order_id] = order
+    reason = _pre_trade(core, client, order)
+    if reason is not None:
+        order.finish(reason)
+        _publish(core, client, order)
+        return 201, order_view(order)
+    book = core.market.book(order.symbol, core.now)
+    if book.best_ask is not None and book.best_bid is not None:
+        quote = book.best_ask.ask if order.side is Side.BUY else book.best_bid.bid
+        order.reference_price = order.limit or quote
+    core.kernel.after(core.router.latency_ms * NS_PER_MS, lambda: _attempt(core, client, order, first=True))
+    return 201, order_view(order)
+
+
+def _expiry(core: SandboxCore, command: OrderCommand) -> int | None:
+    if command.time_in_force is TimeInForce.GTC:
+        return core.now + GTC_LIFETIME_NS
+    if command.time_in_force is TimeInForce.GTD:
+        return command.expires_ns
+    return None
+
+
+def _pre_trade(core: SandboxCore, client: ClientRecord, order: Order) -> str | None:
+    if order.type is OrderType.STOP_LIMIT:
+        return reasons.ORDER_TYPE_UNSUPPORTED
+    book = core.market.book(order.symbol, core.now)
+    best_bid, best_ask = book.best_bid, book.best_ask
+    in_maintenance = maintenance_end_if_inside(core.now) is not None
+    if best_bid is None or best_ask is None:
+        return reasons.ORDER_EXPIRED if in_maintenance else None  # no quotes: the fill rejects
+    coin = INSTRUMENTS[order.symbol].coin
+    holding = client.ledger.holding(order.account, coin)
+    reserved = open_sell_quantity(core, client, order.account, coin)
+    if order.side is Side.SELL:
+        reserved -= order.open_quantity if order.open_quantity is not None else divide(order.notional or ZERO, best_bid.bid)
+    check = PreTradeCheck(
+        side=order.side,
+        quantity=order.quantity,
+        notional=order.notional,
+        limit=order.limit,
+        bid=best_bid.bid,
+        ask=best_ask.ask,
+        holding=holding,
+        tradable=holding - max(ZERO, reserved),
+        in_maintenance=in_maintenance,
+    )
+    return pre_trade_reject_reason(check)
+
+
+def _attempt(core: SandboxCore, client: ClientRecord, order: Order, *, first: bool = False) -> None:
+    if not order.working:
+        return
+    if order.expires_ns is not None and core.now >= order.expires_ns:
+        _finish(core, client, order, reasons.ORDER_EXPIRED)
+        return
+    instrument = INSTRUMENTS[order.symbol]
+    book = core.market.book(order.symbol, core.now)
+    result = fill_market_order(
+        book,
+        order.side,
+        increment=instrument.minimum_quantity_increment,
+        quantity=order.open_quantity,
+        notional=order.open_notional if order.quantity is None else None,
+        sweep_remainder=False,
+        limit=order.limit,
+    )
+    if result.reject_reason is not None and (first or order.time_in_force is TimeInForce.IOC):
+        _finish(core, client, order, result.reject_reason)
+        return
+    for fill in result.fills:
+        _execute(core, client, order, fill)
+    if _filled(order) or order.time_in_force is TimeInForce.IOC:
+        _finish(core, client, order, None)
+        return
+    core.kernel.after(_retry_delay(core, order), lambda: _attempt(core, client, order))
+
+
+def _filled(order: Order) -> bool:
+    if order.quantity is not None:
+        return order.filled_quantity >= order.quantity
+    return (order.open_notional or ZERO) < CENT
+
+
+def _retry_delay(core: SandboxCore, order: Order) -> int:
+    age = core.now - order.created_ns
+    for younger_than, delay in RETRY_SCHEDULE:
+        if age < younger_than:
+            return delay
+    return RETRY_AFTER_AN_HOUR_NS
+
+
+def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: ProviderFill) -> None:
+    price, notional, commission = execution_terms(order, fill.price, fill.quantity)
+    moment = to_datetime(core.now)
+    execution = Execution(
+        id=core.streams.uuid("ids"),
+        side=order.side,
+        symbol=order.symbol,
+        quantity=fill.quantity,
+        price=price,
+        market_price=fill.price,
+        commission=commission,
+        notional=notional,
+        executed_at=iso_millis(core.now),
+        trade_date=moment.date().isoformat(),
+        executed_ns=core.now,
+    )
+    order.executions.append(execution)
+    coin = INSTRUMENTS[order.symbol].coin
+    client.ledger.move_coin(order.account, coin, fill.quantity if order.side is Side.BUY else -fill.quantity)
+    side = EntrySide(order.side.value)
+    client.settlement.entries.append(
+        SettlementEntry(order.account, order.client_order_id, execution.id, core.now, side, coin, fill.quantity, price, notional, commission)
+    )
+    market_notional = round_to(multiply(fill.quantity, fill.price), CENT)
+    client.settlement.firm_trades.append(FirmTrade(coin, side, fill.quantity, market_notional, core.now))
+    _publish(core, client, order)
+
+
+def _finish(core: SandboxCore, client: ClientRecord, order: Order, reason: str | None) -> None:
+    order.finish(reason)
+    _publish(core, client, order)
+    if order.executions:
+        _confirm(core, client, order)
+
+
+def _publish(core: SandboxCore, client: ClientRecord, order: Order) -> None:
+    core.publish(client, EVENT_TYPE, order_view(order))
+
+
+def _confirm(core: SandboxCore, client: ClientRecord, order: Order) -> None:
+    """The trade confirmation email, to investors (a Gift Account has no owner)."""
+    account = client.accounts[order.account]
+    if account.id == client.gift_account:
+        return
+    owner = account_request(core, client, account)["owners"][0]
+    coin = INSTRUMENTS[order.symbol].coin
+    fee = sum((e.commission for e in order.executions), ZERO)
+    net = sum((e.net_money for e in order.executions), ZERO)
+    average = order.average_price()
+    body = "\n".join(
+        [
+            f"Your order {order.client_order_id} has been executed.",
+            f"Side: {order.side.value}",
+            f"Coin: {coin}",
+            f"Quantity: {format_decimal(order.filled_quantity)}",
+            f"Price: {format_decimal(average) if average is not None else ''}",
+            f"Fee: {format_decimal(fee)}",
+            f"Net money: {format_decimal(net)}",
+        ]
+    )
+    core.mail.send(client.client_id, owner["emailAddress"], f"Trade confirmation: {order.side.value} {coin}", body + "\n", core.now)
+
+
+def cancel_order(core: SandboxCore, client: ClientRecord, client_order_id: str, request_id: str) -> dict[str, Any]:
+    order = find_order(client, client_order_id)
+    received = iso_millis(core.now)
+    if order.working:
+        order.cancels.append(CancelRecord(request_id, received))
+        _finish(core, client, order, None)
+    else:
+        order.cancels.append(CancelRecord(request_id, received, reasons.ORDER_NOT_OPEN))
+    return {"receivedAt": received, "request": {"id": request_id}}
+
+
+def install(core: SandboxCore) -> None:
+    """At 16:30 CT, when daily maintenance starts, working DAY orders expire."""
+
+    def end_of_day(_: int) -> None:
+        for client in core.clients.values():
+            for order in client.orders.values():
+                if order.working and order.time_in_force is TimeInForce.DAY:
+                    _finish(core, client, order, reasons.ORDER_EXPIRED)
+
+    core.kernel.daily(MAINTENANCE_START, end_of_day)
