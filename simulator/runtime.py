@@ -13,18 +13,21 @@ from simulator.api.apex_routes import APEX_ROUTES
 from simulator.api.control_routes import CONTROL_ROUTES
 from simulator.api.dispatch import Dispatcher, Route
 from simulator.api.docs_routes import DOCS_ROUTES
+from simulator.api.gift_routes import GIFT_ROUTES
+from simulator.api.order_routes import ORDER_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
-from simulator.service import settlement
+from simulator.service import orders, settlement
 from simulator.service.core import SandboxCore
 from simulator.service.ports import Ports
 
-ROUTES = (*APEX_ROUTES, *CONTROL_ROUTES, *DOCS_ROUTES)
+ROUTES = (*APEX_ROUTES, *GIFT_ROUTES, *ORDER_ROUTES, *CONTROL_ROUTES, *DOCS_ROUTES)
 
 
 def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
     """A core with its daily schedules installed."""
     core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
     settlement.install(core)
+    orders.install(core)
     return core
 
 

@@ -80,11 +80,14 @@ class Answer:
     status: int = 200
     errors: Mapping[int, str] = field(default_factory=dict)
     query: tuple[Query, ...] = ()
+    also: Mapping[int, str] = field(default_factory=dict)
+    """Other success statuses, answering the same body (an idempotent resubmission)."""
 
 
 CLIENT_QUERY = Query("client", "Only this client's entries")
 ACCOUNT_LOOKUP = {404: NO_CLIENT, 400: f"`{reasons.INVALID_ACCOUNT}`, or the amount or currency does not fit"}
 BATCH = f"{API}/allocation/trade/batch"
+ORDERS = f"{API}/orders"
 
 ANSWERS: Mapping[tuple[str, str], Answer] = {
     ("GET", "/apex-crypto/api/status"): Answer(bodies.ApiStatus),
@@ -109,6 +112,23 @@ ANSWERS: Mapping[tuple[str, str], Answer] = {
     ),
     ("GET", f"{BATCH}/{{batchTransactionId}}"): Answer(
         bodies.BatchAllocation, errors={400: f"`{reasons.INVALID_BATCH}`"}
+    ),
+    ("POST", f"{API}/allocation/gift"): Answer(bodies.GiftAllocation),
+    ("GET", f"{API}/allocation/gift/{{clientTransactionId}}"): Answer(
+        bodies.GiftAllocation, errors={400: f"`{reasons.INVALID_TRANSACTION}`"}
+    ),
+    ("POST", ORDERS): Answer(
+        bodies.Order,
+        201,
+        {
+            400: f"`{reasons.DUPLICATE_ORDER}`, `{reasons.INVALID_ACCOUNT}`, `{reasons.INVALID_SYMBOL}`, "
+            "or a field that does not fit the order (named in the message)",
+        },
+        also={200: "The same clientOrderId with the same body again: the existing order"},
+    ),
+    ("GET", f"{ORDERS}/{{clientOrderId}}"): Answer(bodies.Order, errors={404: f"`{reasons.ORDER_NOT_FOUND}`"}),
+    ("POST", f"{ORDERS}/{{clientOrderId}}/cancel"): Answer(
+        bodies.CancelResponse, errors={404: f"`{reasons.ORDER_NOT_FOUND}`"}
     ),
     ("GET", f"{CONTROL}/clock"): Answer(bodies.ClockAnswer),
     ("POST", f"{CONTROL}/clock/advance"): Answer(
@@ -217,6 +237,8 @@ def responses(route: Route, answer: Answer, refs: Mapping[type[BaseModel], dict[
     found: dict[int, dict[str, Any]] = {
         answer.status: {"description": HTTPStatus(answer.status).phrase, "content": json_content(refs[answer.body])}
     }
+    for status, text in answer.also.items():
+        found[status] = {"description": text, "content": json_content(refs[answer.body])}
     for status, texts in error_reasons(route, answer).items():
         body = bodies.ValidationErrors if status == 422 and route.validation_errors else bodies.Error
         found[status] = {"description": ". ".join(texts), "content": json_content(refs[body])}

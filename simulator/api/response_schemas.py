@@ -20,8 +20,11 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
 
+from simulator.api.gift_schemas import GiftAllocationRequest
 from simulator.api.schemas import AccountRequest, BatchAllocationOpenRequest, BatchTradeAllocationRequest
+from simulator.api.order_schemas import NewOrderRequest
 from simulator.domain.batches import AllocationStatus, BatchStatus
+from simulator.domain.orders import OrderStatus
 from simulator.domain.decimals import DECIMAL_PATTERN
 
 T = TypeVar("T")
@@ -176,6 +179,64 @@ class BatchTradeAllocation(ResponseModel):
     status: AllocationStatus
 
 
+class GiftAllocation(ResponseModel):
+    """One gift, COMPLETE or REJECTED as soon as it is requested; the amounts appear once COMPLETE."""
+
+    createdAt: Timestamp
+    id: Uuid
+    price: Omittable[DecimalText] = None
+    quantity: Omittable[DecimalText] = None
+    notional: Omittable[DecimalText] = None
+    rejectReason: Omittable[str] = None
+    request: GiftAllocationRequest
+    status: AllocationStatus
+
+
+class Execution(ResponseModel):
+    """One fill: a provider hit, at the investor's price (markup included)."""
+
+    commission: Omittable[DecimalText] = None
+    executedAt: Timestamp
+    id: str
+    netMoney: DecimalText
+    price: DecimalText
+    quantity: DecimalText
+    side: Literal["BUY", "SELL"]
+    symbol: str
+    tradeDate: Omittable[Annotated[str, Field(json_schema_extra={"format": "date"})]] = None
+
+
+class CancelRequestBody(ResponseModel):
+    id: Uuid
+
+
+class OrderCancel(ResponseModel):
+    rejectReason: Omittable[str] = None
+    request: CancelRequestBody
+    transactTime: Omittable[Timestamp] = None
+
+
+class Order(ResponseModel):
+    """An order; COMPLETE once filled, cancelled, expired or rejected (with `rejectReason`)."""
+
+    averagePrice: Omittable[DecimalText] = None
+    cancels: Omittable[list[OrderCancel]] = None
+    createdAt: Omittable[Timestamp] = None
+    cumulativeQuantity: Omittable[DecimalText] = None
+    executions: Omittable[list[Execution]] = None
+    id: str
+    leavesQuantity: Omittable[DecimalText] = None
+    rejectReason: Omittable[str] = None
+    request: NewOrderRequest
+    status: Omittable[OrderStatus] = None
+    working: Omittable[bool] = None
+
+
+class CancelResponse(ResponseModel):
+    receivedAt: Omittable[Timestamp] = None
+    request: CancelRequestBody
+
+
 # The sandbox's own bodies (/sandbox/v1)
 
 
@@ -262,7 +323,7 @@ class EventEnvelope(ResponseModel):
 
     event_type: str
     message_id: Uuid
-    payload: BatchAllocation | BatchTradeAllocation
+    payload: BatchAllocation | BatchTradeAllocation | GiftAllocation | Order
     timestamp: Timestamp
 
 

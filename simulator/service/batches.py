@@ -23,6 +23,7 @@ from simulator.domain.decimals import CENT, ZERO, divide, multiply, round_to
 from simulator.domain.fees import Side
 from simulator.domain.instruments import INSTRUMENTS, Instrument
 from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
+from simulator.domain.transactions import duplicate_answer
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
 from simulator.market.fills import FillResult
@@ -70,13 +71,7 @@ def open_batch(core: SandboxCore, client: ClientRecord, request: dict[str, Any])
 def allocate(core: SandboxCore, client: ClientRecord, command: AllocateCommand) -> dict[str, Any]:
     first = client.transaction_first_seen(command.client_transaction_id)
     if first is not None:
-        return {
-            "createdAt": first.created_at,
-            "id": first.id,
-            "rejectReason": reasons.DUPLICATE_TRANSACTION,
-            "request": command.request,
-            "status": AllocationStatus.REJECTED.value,
-        }
+        return duplicate_answer(first, command.request)
     batch = client.batches.get(command.batch_transaction_id)
     allocation = Allocation(
         id=core.streams.uuid("ids"),

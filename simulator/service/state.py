@@ -8,7 +8,10 @@ from typing import Any
 from simulator.domain.accounts import Account, AccountKind, Ledger
 from simulator.domain.batches import Allocation, Batch
 from simulator.domain.fees import Commission
+from simulator.domain.gifts import Gift
+from simulator.domain.orders import Order
 from simulator.domain.settlement import SettlementLog
+from simulator.domain.transactions import Transaction
 
 
 class FundingModel(StrEnum):
@@ -41,6 +44,10 @@ class ClientRecord:
     batches: dict[str, Batch] = field(default_factory=dict)
     allocations: dict[str, Allocation] = field(default_factory=dict)
     """By clientTransactionId, rejected ones included."""
+    gifts: dict[str, Gift] = field(default_factory=dict)
+    """By clientTransactionId, rejected ones included."""
+    orders: dict[str, Order] = field(default_factory=dict)
+    """By clientOrderId."""
     ledger: Ledger = field(default_factory=Ledger)
     settlement: SettlementLog = field(default_factory=SettlementLog)
     id_counters: dict[str, int] = field(default_factory=dict)
@@ -57,8 +64,10 @@ class ClientRecord:
         account = self.accounts.get(account_id)
         return account is not None and account.kind is AccountKind.INVESTOR
 
-    def transaction_first_seen(self, client_transaction_id: str) -> Allocation | None:
-        return self.allocations.get(client_transaction_id)
+    def transaction_first_seen(self, client_transaction_id: str) -> Transaction | None:
+        """The allocation or gift already holding this id: one namespace for both (rule 1)."""
+        allocation = self.allocations.get(client_transaction_id)
+        return allocation if allocation is not None else self.gifts.get(client_transaction_id)
 
     def provisioning_answer(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ from simulator.testing.queues import drain_queue
 
 API = "/apex-crypto/api/v2"
 BATCHES = f"{API}/allocation/trade/batch"
+GIFTS = f"{API}/allocation/gift"
 CONTROL = "/sandbox/v1"
 TOKEN_LIFETIME = timedelta(hours=24)
 
@@ -47,25 +48,31 @@ class Answer:
 
 
 class Resource(StrEnum):
-    """The batch resources a name can stand for in a phrase."""
+    """The resources a name can stand for in a phrase."""
 
     ALLOCATION = "allocation"
     BATCH = "batch"
+    GIFT = "gift"
 
     @property
     def id_field(self) -> str:
-        return "clientTransactionId" if self is Resource.ALLOCATION else "batchTransactionId"
+        return "batchTransactionId" if self is Resource.BATCH else "clientTransactionId"
 
     def path(self, transaction_id: str) -> str:
         if self is Resource.ALLOCATION:
             return f"{BATCHES}/allocate/{transaction_id}"
+        if self is Resource.GIFT:
+            return f"{GIFTS}/{transaction_id}"
         return f"{BATCHES}/{transaction_id}"
 
     @staticmethod
     def of(payload: dict[str, Any]) -> Resource:
-        """Allocation payloads carry a clientTransactionId; batch payloads do not."""
+        """Allocation and gift payloads carry a clientTransactionId, and only an allocation's
+        also names its batch; batch payloads carry no clientTransactionId."""
         request = payload.get("request", {})
-        return Resource.ALLOCATION if "clientTransactionId" in request else Resource.BATCH
+        if "clientTransactionId" not in request:
+            return Resource.BATCH
+        return Resource.ALLOCATION if "batchTransactionId" in request else Resource.GIFT
 
 
 @dataclass

@@ -28,13 +28,14 @@ do not edit by hand. Installing `bakkt-sandbox` registers these steps and the
 Placeholders:
 
 - `"{name}"` in quotes takes any text without a double quote: client ids,
-  names of batches and allocations, decimals exactly as the API writes them,
-  messages and reasons word for word.
+  names of batches, allocations and gifts, decimals exactly as the API
+  writes them, messages and reasons word for word.
 - `{name}` without quotes takes one word: symbols, sides, statuses, account
-  ids, enum values, event types. `{resource}` is `allocation` or `batch`.
+  ids, enum values, event types. `{resource}` is `allocation`, `batch` or
+  `gift`.
 - `{count}`, `{seed}`, `{bps}`, `{spread}`, `{code}` are whole numbers;
   `{seconds}` is a number.
-- A quoted batch or allocation name stands for the UUID the sandbox seed
+- A quoted batch, allocation or gift name stands for the UUID the sandbox seed
   derives from it (`${uuid:NAME}` in scenario files).
 - A phrase ending in `:` takes the data table described with it.
 """

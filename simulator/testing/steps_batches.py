@@ -113,7 +113,7 @@ def look_up(bakkt_context: BakktContext, client: str, resource: Resource, name: 
 
 @then(phrase('the {resource:Word} "{name:Text}" is {status:Word}'), converters=RESOURCE)
 def resource_status(bakkt_context: BakktContext, resource: Resource, name: str, status: str) -> None:
-    """The status its owner's GET shows now (allocation or batch)."""
+    """The status its owner's GET shows now (allocation, batch or gift)."""
     actual = bakkt_context.fetch(resource, name)
     assert actual["status"] == status, f'the {resource} "{name}" is {actual["status"]}, expected {status}: {actual}'
 
@@ -167,10 +167,10 @@ def allocation_complete(
     assert observed == expected, f'the allocation "{allocation}" is {observed}, expected {expected}'
 
 
-@then(phrase('the last answer carries the id and createdAt of the allocation "{allocation:Text}"'))
-def answer_carries_first(bakkt_context: BakktContext, allocation: str) -> None:
-    """A duplicate's answer points at the allocation that already holds the clientTransactionId."""
-    first = bakkt_context.fetch(Resource.ALLOCATION, allocation)
+@then(phrase('the last answer carries the id and createdAt of the {resource:Word} "{name:Text}"'), converters=RESOURCE)
+def answer_carries_first(bakkt_context: BakktContext, resource: Resource, name: str) -> None:
+    """A duplicate's answer points at the allocation or gift that already holds the clientTransactionId."""
+    first = bakkt_context.fetch(resource, name)
     body = bakkt_context.last_answer().expect(200)
     observed, expected = (body.get("id"), body.get("createdAt")), (first["id"], first["createdAt"])
-    assert observed == expected, f"the answer carries {observed}, the first allocation has {expected}"
+    assert observed == expected, f"the answer carries {observed}, the first {resource} has {expected}"

@@ -42,6 +42,8 @@ PROTECTED: list[tuple[str, str]] = [
     ("GET", f"/allocation/trade/batch/allocate/{uid('e2e-transaction')}"),
     ("POST", "/allocation/trade/batch/close"),
     ("GET", f"/allocation/trade/batch/{BATCH}"),
+    ("POST", "/allocation/gift"),
+    ("GET", f"/allocation/gift/{uid('e2e-transaction')}"),
 ]
 """Every /apex-crypto/api/v2 call but login, with sample path parameters."""
 

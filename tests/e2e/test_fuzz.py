@@ -47,6 +47,7 @@ SEED = 3
 CLIENT_ID = "acme"
 BATCH = uid("fuzz-batch")
 TRANSACTION = uid("fuzz-transaction")
+GIFT_TRANSACTION = uid("fuzz-gift")
 FAULTS = f"{CONTROL}/faults"
 TRACEBACK = re.compile(r"Traceback|File \"|line \d+, in ")
 
@@ -90,6 +91,12 @@ ALLOCATION_BODY = {
     "account": "INV00001", "amount": "10", "batchTransactionId": BATCH,
     "clientTransactionId": TRANSACTION, "side": "BUY", "symbol": "BTCUSD",
 }  # fmt: skip
+GIFT_BODY = {"account": "INV00001", "clientTransactionId": GIFT_TRANSACTION, "currency": "BTC", "notional": "5"}
+ORDER_ID = "fuzz-order"
+ORDER_BODY = {
+    "account": "INV00001", "clientOrderId": ORDER_ID, "symbol": "BTCUSD", "side": "BUY",
+    "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.01", "price": "40000",
+}  # fmt: skip
 ids = st.uuids().map(str)
 
 
@@ -113,6 +120,17 @@ VALID_BODIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         side=st.sampled_from(["BUY", "SELL"]),
     ),
     f"{API}/allocation/trade/batch/close": like({"batchTransactionId": BATCH, "allocations": 0}, allocations=st.integers(0, 3)),
+    f"{API}/allocation/gift": like(
+        GIFT_BODY, clientTransactionId=ids | st.just(GIFT_TRANSACTION), notional=st.sampled_from(["5", "0.01", "100000"])
+    ),
+    f"{API}/orders": like(
+        ORDER_BODY,
+        clientOrderId=st.text(min_size=1, max_size=12) | st.just(ORDER_ID),
+        side=st.sampled_from(["BUY", "SELL"]),
+        type=st.sampled_from(["LIMIT", "MARKET", "STOP_LIMIT"]),
+        timeInForce=st.sampled_from(["IOC", "DAY", "GTC", "GTD"]),
+    ),
+    f"{API}/orders/{{clientOrderId}}/cancel": like({"id": TRANSACTION}, id=ids),
     f"{CONTROL}/clock/advance": like({"seconds": 1}, seconds=st.integers(0, 3600)),
     f"{CONTROL}/clients": like({"clientId": "beta"}, clientId=st.from_regex(r"[a-z0-9][a-z0-9-]{1,12}", fullmatch=True)),
     f"{CONTROL}/clients/{{clientId}}/accounts": st.just({"count": 2, "prefix": "INV", "holdings": {"BTC": "0.5"}, "cash": "10"}),
@@ -126,9 +144,11 @@ VALID_BODIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {
 PARAMETER = re.compile(r"\{(\w+)\}")
 EXISTING = {
     "clientId": CLIENT_ID, "account": "INV00001", "symbol": "BTCUSD",
-    "clientTransactionId": TRANSACTION, "batchTransactionId": BATCH,
+    "clientTransactionId": TRANSACTION, "batchTransactionId": BATCH, "clientOrderId": ORDER_ID,
 }  # fmt: skip
 """Path parameters naming what `Harness.fresh` creates."""
+EXISTING_IN = {f"{API}/allocation/gift/{{clientTransactionId}}": {"clientTransactionId": GIFT_TRANSACTION}}
+"""Routes whose parameter names another of those: the gift's id is not the allocation's."""
 OTHER_PARAMETERS = [CLIENT_ID, "INV00002", "FIRM00001", "GIFT00001", "BTCUSD", "ETHUSD", BATCH, TRANSACTION, "..", "%00"]
 
 
@@ -168,8 +188,10 @@ def encode(body: Any, ascii_only: bool) -> bytes:
 def paths(draw: st.DrawFn, route: Route) -> str:
     """The template with each parameter naming what exists, something else, or any text."""
 
+    names = EXISTING | EXISTING_IN.get(route.template, {})
+
     def parameter(name: str) -> str:
-        existing = st.just(EXISTING.get(name, ""))
+        existing = st.just(names.get(name, ""))
         return draw(st.one_of(existing, st.sampled_from(OTHER_PARAMETERS), st.text(max_size=20)))
 
     return PARAMETER.sub(lambda found: parameter(found.group(1)), route.template)
@@ -206,15 +228,19 @@ class Harness:
     statuses: dict[str, set[int]] = field(default_factory=dict)
 
     def fresh(self) -> None:
-        """Reset, provision `acme` with investors, log in, open BATCH and allocate TRANSACTION."""
+        """Reset, provision `acme` with investors, log in, open BATCH, allocate TRANSACTION, gift
+        GIFT_TRANSACTION and place a resting order ORDER_ID."""
         self.sandbox.call("POST", f"{CONTROL}/reset", {"seed": SEED})
         provisioning = self.sandbox.call("POST", f"{CONTROL}/clients", {"clientId": CLIENT_ID}).json()
         self.password = provisioning["password"]
         accounts = {"count": 2, "holdings": {"BTC": "1"}, "cash": "1000.00"}
         self.sandbox.call("POST", f"{CONTROL}/clients/{CLIENT_ID}/accounts", accounts)
+        self.sandbox.call("POST", f"{CONTROL}/clients/{CLIENT_ID}/accounts/GIFT00001/deposit", {"currency": "BTC", "quantity": "1"})
         self.login()
         self.sandbox.call("POST", f"{API}/allocation/trade/batch/open", OPEN_BODY, token=self.token)
         self.sandbox.call("POST", f"{API}/allocation/trade/batch/allocate", ALLOCATION_BODY, token=self.token)
+        self.sandbox.call("POST", f"{API}/allocation/gift", GIFT_BODY, token=self.token)
+        self.sandbox.call("POST", f"{API}/orders", ORDER_BODY, token=self.token)
 
     def login(self) -> bool:
         answer = self.sandbox.call("POST", f"{API}/login", {"logonId": f"{CLIENT_ID}-api", "password": self.password})

@@ -36,6 +36,8 @@ PROTECTED: list[tuple[str, str]] = [
     ("GET", f"/allocation/trade/batch/allocate/{uid('some-transaction')}"),
     ("POST", "/allocation/trade/batch/close"),
     ("GET", f"/allocation/trade/batch/{uid('some-batch')}"),
+    ("POST", "/allocation/gift"),
+    ("GET", f"/allocation/gift/{uid('some-transaction')}"),
 ]
 """Every /apex-crypto/api/v2 call but login, with sample path parameters."""
 

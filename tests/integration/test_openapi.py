@@ -32,13 +32,8 @@ REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "bakkt-
 API = "/apex-crypto/api/v2"
 CONTROL = "/sandbox/v1"
 BATCH = f"{API}/allocation/trade/batch"
-NOT_YET_IMPLEMENTED = {
-    "POST /apex-crypto/api/v2/allocation/gift",
-    "GET /apex-crypto/api/v2/allocation/gift/{}",
-    "POST /apex-crypto/api/v2/orders",
-    "GET /apex-crypto/api/v2/orders/{}",
-    "POST /apex-crypto/api/v2/orders/{}/cancel",
-}
+GIFT = f"{API}/allocation/gift"
+NOT_YET_IMPLEMENTED: set[str] = set()
 """Reference operations a later issue brings; once one is served, drop it here and the schema check covers it."""
 UNDESCRIBED = {
     "Owner",
@@ -289,8 +284,43 @@ def exercise_vendor_api(call: Recorder) -> None:
         call("GET", f"{BATCH}/allocate/{uid(transaction)}")
     call("GET", f"{BATCH}/{uid('unknown')}", status=400)
     call("GET", f"{BATCH}/allocate/{uid('unknown')}", status=400)
+    exercise_gifts(call)
     call("GET", f"{API}/positions/INV00001")
     call("GET", f"{API}/positions/NOBODY", status=400)
+
+
+def exercise_gifts(call: Recorder) -> None:
+    """A complete gift, a rejected one, a duplicate of an allocation's id, a malformed one, and the lookups."""
+    call("POST", f"{CONTROL}/clients/acme/accounts/GIFT00001/deposit", {"currency": "BTC", "quantity": "0.01"})
+    gift = {"account": "INV00001", "currency": "BTC"}
+    call("POST", GIFT, {**gift, "clientTransactionId": uid("openapi-gift"), "notional": "5"})
+    call("POST", GIFT, {**gift, "clientTransactionId": uid("openapi-gift-rejected"), "quantity": "1"})
+    call("POST", GIFT, {**gift, "clientTransactionId": uid("openapi-0"), "quantity": "0.001"})
+    call("POST", GIFT, {**gift, "clientTransactionId": uid("openapi-gift-malformed"), "notional": 5}, 400)
+    for transaction in ("openapi-gift", "openapi-gift-rejected"):
+        call("GET", f"{GIFT}/{uid(transaction)}")
+    call("GET", f"{GIFT}/{uid('unknown')}", status=400)
+
+
+def exercise_orders(call: Recorder) -> None:
+    """Orders: filled at once, resting then cancelled, rejected before trading, and the errors."""
+    orders = f"{API}/orders"
+    market = {"account": "INV00001", "symbol": "BTCUSD", "side": "BUY", "type": "MARKET", "timeInForce": "IOC"}
+    call("POST", orders, {**market, "clientOrderId": "oa-market", "quantity": "0.01"}, 201)
+    call("POST", orders, {**market, "clientOrderId": "oa-market", "quantity": "0.01"}, 200)
+    call("POST", orders, {**market, "clientOrderId": "oa-market", "quantity": "0.02"}, 400)
+    call("POST", orders, {**market, "clientOrderId": "oa-small", "notional": "0.50"}, 201)
+    resting = {**market, "clientOrderId": "oa-limit", "type": "LIMIT", "timeInForce": "GTC", "price": "1000", "quantity": "0.01"}
+    call("POST", orders, resting, 201)
+    call("POST", f"{CONTROL}/clock/advance", {"seconds": 1})
+    for order in ("oa-market", "oa-small", "oa-limit"):
+        call("GET", f"{orders}/{order}")
+    cancel = {"id": uid("openapi-cancel")}
+    call("POST", f"{orders}/oa-limit/cancel", cancel)
+    call("POST", f"{orders}/oa-limit/cancel", cancel)
+    call("GET", f"{orders}/oa-limit")
+    call("GET", f"{orders}/nobody", status=404)
+    call("POST", f"{orders}/nobody/cancel", cancel, 404)
 
 
 def exercise_control_api(call: Recorder) -> None:
@@ -320,6 +350,7 @@ def samples() -> Iterator[list[Sample]]:
     with Sandbox(seed=7, start=START) as sb:
         call = Recorder(sb)
         exercise_vendor_api(call)
+        exercise_orders(call)
         exercise_control_api(call)
         yield call.samples
 
