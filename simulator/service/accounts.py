@@ -196,8 +196,8 @@ def pending_sells(core: SandboxCore, client: ClientRecord, account_id: str) -> d
 def open_sell_quantity(core: SandboxCore, client: ClientRecord, account_id: str, coin: str) -> Decimal:
     """Coin that the account's working SELL orders may still take."""
     total = ZERO
-    for order in client.orders.values():
-        if not order.working or order.side is not Side.SELL or order.account != account_id:
+    for order in client.working_orders.values():
+        if order.side is not Side.SELL or order.account != account_id:
             continue
         if INSTRUMENTS[order.symbol].coin != coin:
             continue

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.domain import reasons
-from simulator.domain.decimals import CENT, ZERO, divide, format_decimal, multiply, round_to
+from simulator.domain.decimals import CENT, ZERO, format_decimal, multiply, round_to
 from simulator.domain.fees import FeeTerms, Side
 from simulator.domain.instruments import INSTRUMENTS
 from simulator.domain.orders import (
@@ -113,6 +113,7 @@ def submit_order(core: SandboxCore, client: ClientRecord, command: OrderCommand)
         order.finish(reason)
         _publish(core, client, order)
         return 201, order_view(order)
+    client.working_orders[order.client_order_id] = order
     book = core.market.book(order.symbol, core.now)
     if book.best_ask is not None and book.best_bid is not None:
         quote = book.best_ask.ask if order.side is Side.BUY else book.best_bid.bid
@@ -139,9 +140,7 @@ def _pre_trade(core: SandboxCore, client: ClientRecord, order: Order) -> str | N
         return reasons.ORDER_EXPIRED if in_maintenance else None  # no quotes: the fill rejects
     coin = INSTRUMENTS[order.symbol].coin
     holding = client.ledger.holding(order.account, coin)
-    reserved = open_sell_quantity(core, client, order.account, coin)
-    if order.side is Side.SELL:
-        reserved -= order.open_quantity if order.open_quantity is not None else divide(order.notional or ZERO, best_bid.bid)
+    reserved = open_sell_quantity(core, client, order.account, coin) if order.side is Side.SELL else ZERO
     check = PreTradeCheck(
         side=order.side,
         quantity=order.quantity,
@@ -150,7 +149,7 @@ def _pre_trade(core: SandboxCore, client: ClientRecord, order: Order) -> str | N
         bid=best_bid.bid,
         ask=best_ask.ask,
         holding=holding,
-        tradable=holding - max(ZERO, reserved),
+        tradable=holding - reserved,
         in_maintenance=in_maintenance,
     )
     return pre_trade_reject_reason(check)
@@ -228,6 +227,7 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
 
 def _finish(core: SandboxCore, client: ClientRecord, order: Order, reason: str | None) -> None:
     order.finish(reason)
+    client.working_orders.pop(order.client_order_id, None)
     _publish(core, client, order)
     if order.executions:
         _confirm(core, client, order)
@@ -277,8 +277,8 @@ def install(core: SandboxCore) -> None:
 
     def end_of_day(_: int) -> None:
         for client in core.clients.values():
-            for order in client.orders.values():
-                if order.working and order.time_in_force is TimeInForce.DAY:
+            for order in list(client.working_orders.values()):
+                if order.time_in_force is TimeInForce.DAY:
                     _finish(core, client, order, reasons.ORDER_EXPIRED)
 
     core.kernel.daily(MAINTENANCE_START, end_of_day)

@@ -48,6 +48,8 @@ class ClientRecord:
     """By clientTransactionId, rejected ones included."""
     orders: dict[str, Order] = field(default_factory=dict)
     """By clientOrderId."""
+    working_orders: dict[str, Order] = field(default_factory=dict)
+    """The orders still working, so reservations need not scan every order ever placed."""
     ledger: Ledger = field(default_factory=Ledger)
     settlement: SettlementLog = field(default_factory=SettlementLog)
     id_counters: dict[str, int] = field(default_factory=dict)

@@ -1,7 +1,9 @@
-"""Orders/s through the service path (submit, then fill 250 ms later) and
-through in-process HTTP beside a bare `responses` callback in the same run.
+"""Gifts/s and orders/s through the service path, and orders/s through
+in-process HTTP beside a bare `responses` callback in the same run.
 
-Gifts/s are measured the same way when gifting is installed.
+Each gift and each order goes to its own investor, so every one of them also
+generates that investor's identity (for the email) on first use: the figure
+is the cold path.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from inprocess_http import bare_rate
 from simulator import Sandbox
 from simulator.domain.fees import Side
 from simulator.domain.orders import OrderType, TimeInForce
-from simulator.service import orders
+from simulator.engine.streams import seeded_uuid
+from simulator.service import gifts, orders
 
 
 def order_body(n: int) -> dict[str, str]:
@@ -37,6 +40,25 @@ def command(n: int) -> orders.OrderCommand:
         body, body["clientOrderId"], body["account"], "BTCUSD", Side.BUY, OrderType.MARKET, TimeInForce.IOC,
         None, Decimal("25.00"), None, None, None, None, None, None,
     )  # fmt: skip
+
+
+def gift_rate(count: int) -> tuple[float, int]:
+    with Sandbox(seed=1, start="2026-03-02T15:00:00Z") as sb:
+        provision(sb, investors=count)
+        sb.call("POST", "/sandbox/v1/clients/acme/accounts/GIFT00001/deposit", {"currency": "BTC", "quantity": "100"})
+        core = sb.core
+        client = core.clients["acme"]
+        commands = []
+        for n in range(count):
+            body = {"account": f"INV{n + 1:05d}", "clientTransactionId": seeded_uuid(0, f"gift-{n}"), "currency": "BTC"}
+            commands.append(gifts.GiftCommand({**body, "notional": "5.00"}, body["account"], body["clientTransactionId"], "BTC", Decimal("5.00"), None))
+        started = time.perf_counter()
+        with core.kernel.lock:
+            for item in commands:
+                gifts.request_gift(core, client, item)
+            core.kernel.settle()
+        rate = count / (time.perf_counter() - started)
+        return rate, len(client.gifts)
 
 
 def service_rate(count: int) -> tuple[float, int]:
@@ -71,14 +93,17 @@ def http_rate(count: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orders", type=int, default=5_000)
-    count = parser.parse_args().orders
+    parser.add_argument("--count", type=int, default=5_000)
+    count = parser.parse_args().count
+    gift, given = gift_rate(count)
     service, filled = service_rate(count)
     bare = bare_rate([order_body(n) for n in range(count)])
     http = http_rate(count)
     report(
-        f"orders, {count:,} MARKET IOC notional buys",
+        f"gifts and orders: {count:,} notional gifts of USD 5, {count:,} MARKET IOC notional buys",
         {
+            "gifts given": given,
+            "service path gifts/s (event and branded email included)": f"{gift:,.0f}",
             "orders filled": filled,
             "service path orders/s (submit and fill, events and emails included)": f"{service:,.0f}",
             "bare responses callback requests/s": f"{bare:,.0f}",
