@@ -7,7 +7,7 @@ from typing import Any
 from simulator.api.dispatch import Access, Call, route
 from simulator.api.order_schemas import CancelRequest, NewOrderRequest
 from simulator.domain import reasons
-from simulator.domain.decimals import fits_increment
+from simulator.domain.decimals import fits_increment, format_decimal
 from simulator.domain.fees import Side
 from simulator.domain.instruments import INSTRUMENTS
 from simulator.domain.orders import OrderType, TimeInForce
@@ -45,7 +45,7 @@ def order_command(body: NewOrderRequest, now_ns: int) -> orders.OrderCommand:
         raise bad_request("quantity, notional: give exactly one of them")
     quantity = _positive("quantity", body.quantity)
     if quantity is not None and not fits_increment(quantity, instrument.minimum_quantity_increment):
-        raise bad_request(f"quantity: must be a multiple of {instrument.minimum_quantity_increment}")
+        raise bad_request(f"quantity: must be a multiple of {format_decimal(instrument.minimum_quantity_increment)}")
     limit = _positive("price", body.price)
     if body.type == "LIMIT" and limit is None:
         raise bad_request("price: required for LIMIT orders")

@@ -114,6 +114,8 @@ def submit_order(core: SandboxCore, client: ClientRecord, command: OrderCommand)
         _publish(core, client, order)
         return 201, order_view(order)
     client.working_orders[order.client_order_id] = order
+    if order.expires_ns is not None:
+        core.kernel.at(order.expires_ns, lambda: _expire(core, client, order))
     book = core.market.book(order.symbol, core.now)
     if book.best_ask is not None and book.best_bid is not None:
         quote = book.best_ask.ask if order.side is Side.BUY else book.best_bid.bid
@@ -155,11 +157,18 @@ def _pre_trade(core: SandboxCore, client: ClientRecord, order: Order) -> str | N
     return pre_trade_reject_reason(check)
 
 
+def _expire(core: SandboxCore, client: ClientRecord, order: Order) -> None:
+    """A GTC or GTD order's time is up: it ends exactly then, not at its next look."""
+    if order.working:
+        _finish(core, client, order, reasons.ORDER_EXPIRED)
+
+
 def _attempt(core: SandboxCore, client: ClientRecord, order: Order, *, first: bool = False) -> None:
     if not order.working:
         return
-    if order.expires_ns is not None and core.now >= order.expires_ns:
-        _finish(core, client, order, reasons.ORDER_EXPIRED)
+    reopens = maintenance_end_if_inside(core.now)
+    if reopens is not None:
+        core.kernel.at(reopens, lambda: _attempt(core, client, order, first=first))
         return
     instrument = INSTRUMENTS[order.symbol]
     book = core.market.book(order.symbol, core.now)

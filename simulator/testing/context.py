@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 import requests
@@ -22,6 +23,7 @@ from simulator.testing.queues import drain_queue
 API = "/apex-crypto/api/v2"
 BATCHES = f"{API}/allocation/trade/batch"
 GIFTS = f"{API}/allocation/gift"
+ORDERS = f"{API}/orders"
 CONTROL = "/sandbox/v1"
 TOKEN_LIFETIME = timedelta(hours=24)
 
@@ -53,9 +55,12 @@ class Resource(StrEnum):
     ALLOCATION = "allocation"
     BATCH = "batch"
     GIFT = "gift"
+    ORDER = "order"
 
     @property
     def id_field(self) -> str:
+        if self is Resource.ORDER:
+            return "clientOrderId"
         return "batchTransactionId" if self is Resource.BATCH else "clientTransactionId"
 
     def path(self, transaction_id: str) -> str:
@@ -63,13 +68,18 @@ class Resource(StrEnum):
             return f"{BATCHES}/allocate/{transaction_id}"
         if self is Resource.GIFT:
             return f"{GIFTS}/{transaction_id}"
+        if self is Resource.ORDER:
+            return f"{ORDERS}/{transaction_id}"
         return f"{BATCHES}/{transaction_id}"
 
     @staticmethod
     def of(payload: dict[str, Any]) -> Resource:
-        """Allocation and gift payloads carry a clientTransactionId, and only an allocation's
-        also names its batch; batch payloads carry no clientTransactionId."""
+        """Order payloads carry a clientOrderId; allocation and gift payloads a
+        clientTransactionId, and only an allocation's also names its batch; batch payloads
+        carry neither."""
         request = payload.get("request", {})
+        if "clientOrderId" in request:
+            return Resource.ORDER
         if "clientTransactionId" not in request:
             return Resource.BATCH
         return Resource.ALLOCATION if "batchTransactionId" in request else Resource.GIFT
@@ -102,11 +112,15 @@ class BakktContext:
     faults_met: dict[int, int] = field(default_factory=dict)
     """How many 5xx answers each status came back, in retry loops."""
     """Every envelope read from each client's queue, in receiving order."""
+    sent: dict[tuple[Resource, str], dict[str, Any]] = field(default_factory=dict)
+    """The last body sent for each named resource, so a step can send it again."""
+    _serials: dict[str, int] = field(default_factory=dict, init=False)
     _owners: dict[tuple[Resource, str], str] = field(default_factory=dict, init=False)
     _names: dict[str, str] = field(default_factory=dict, init=False)
     _sandbox: Sandbox | None = field(default=None, init=False)
     _http: requests.Session = field(default_factory=requests.Session, init=False)
     _sqs: Any = field(default=None, init=False)
+    _s3: Any = field(default=None, init=False)
 
     # the sandbox
 
@@ -139,6 +153,13 @@ class BakktContext:
 
     def name_of(self, value: str) -> str:
         return self._names.get(value, value)
+
+    def fresh_uuid(self, prefix: str) -> str:
+        """A new UUID each call (`prefix #1`, `prefix #2`, ...): for requests such as a
+        cancel that need an id of their own every time."""
+        serial = self._serials.get(prefix, 0) + 1
+        self._serials[prefix] = serial
+        return self.uuid(f"{prefix} #{serial}")
 
     def claim(self, resource: Resource, name: str, client: str) -> None:
         """The first client to use a name owns it for the lookups of later steps."""
@@ -207,6 +228,23 @@ class BakktContext:
             answer = self._send("POST", f"{API}/login", credentials, {}).expect(200)
             session.token, session.token_expires = answer["token"], now + TOKEN_LIFETIME
         return session.token
+
+    # outputs
+
+    def emails_to_investor(self, client: str, account: str) -> list[dict[str, Any]]:
+        """The emails sent to the account's owner address (as GET /accounts shows it), oldest first."""
+        request = self.api(client, "GET", f"{API}/accounts/{account}").expect(200)["request"]
+        query = {"client": client, "to": request["owners"][0]["emailAddress"]}
+        emails: list[dict[str, Any]] = self.control("GET", f"{CONTROL}/emails?{urlencode(query)}").expect(200)["emails"]
+        return emails
+
+    def read_object(self, client: str, key: str) -> str:
+        """An object of the client's bucket, read with boto3 as the client would."""
+        if self._s3 is None:
+            self._s3 = self.aws.client("s3", endpoint_url=self.sandbox.aws_endpoint)
+        bucket = self.session(client).provisioning["bucket"]
+        body: bytes = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return body.decode("utf-8")
 
     # events
 

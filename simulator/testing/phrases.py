@@ -28,15 +28,15 @@ do not edit by hand. Installing `bakkt-sandbox` registers these steps and the
 Placeholders:
 
 - `"{name}"` in quotes takes any text without a double quote: client ids,
-  names of batches, allocations and gifts, decimals exactly as the API
+  names of batches, allocations, gifts and orders, decimals exactly as the API
   writes them, messages and reasons word for word.
 - `{name}` without quotes takes one word: symbols, sides, statuses, account
-  ids, enum values, event types. `{resource}` is `allocation`, `batch` or
-  `gift`.
+  ids, enum values, event types. `{resource}` is `allocation`, `batch`,
+  `gift` or `order`.
 - `{count}`, `{seed}`, `{bps}`, `{spread}`, `{code}` are whole numbers;
   `{seconds}` is a number.
-- A quoted batch, allocation or gift name stands for the UUID the sandbox seed
-  derives from it (`${uuid:NAME}` in scenario files).
+- A quoted batch, allocation, gift or order name stands for the UUID the
+  sandbox seed derives from it (`${uuid:NAME}` in scenario files).
 - A phrase ending in `:` takes the data table described with it.
 """
 

@@ -24,6 +24,7 @@ STEP_MODULES = (
     "simulator.testing.steps_accounts",
     "simulator.testing.steps_batches",
     "simulator.testing.steps_gifts",
+    "simulator.testing.steps_orders",
     "simulator.testing.steps_answers",
     "simulator.testing.steps_events",
     "simulator.testing.steps_faults",
