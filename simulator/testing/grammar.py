@@ -6,7 +6,9 @@ longer phrase, so no two phrases of the library match the same step.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
 from pytest_bdd import parsers
 
@@ -37,3 +39,19 @@ def table_rows(datatable: list[list[str]]) -> list[dict[str, str]]:
     """A data table with a header row, as one dict per row."""
     header, *rows = datatable
     return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+INTEGER_FIELDS = frozenset({"bpsCommission", "bpsMarkup"})
+"""Request fields the reference types as whole numbers."""
+WHOLE_NUMBER = re.compile(r"-?\d+")
+
+
+def fields_of(datatable: list[list[str]]) -> dict[str, Any]:
+    """A two-column table of field and value as request fields. An empty value leaves the
+    field out, so one Scenario Outline can vary which fields are sent; bps fields are
+    whole numbers, as the reference types them."""
+    fields: dict[str, Any] = {}
+    for name, value in datatable:
+        if name and value:
+            fields[name] = int(value) if name in INTEGER_FIELDS and WHOLE_NUMBER.fullmatch(value) else value
+    return fields

@@ -5,13 +5,12 @@ features never spell UUIDs and stay reproducible.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pytest_bdd import given, then, when
 
 from simulator.testing.context import BATCHES, BakktContext, Resource
-from simulator.testing.grammar import RESOURCE, phrase
+from simulator.testing.grammar import RESOURCE, fields_of, phrase
 
 OPEN = '"{client:Text}" opens a {batch_type:Word} batch "{batch:Text}" for {symbol:Word}'
 ALLOCATE = (
@@ -20,8 +19,6 @@ ALLOCATE = (
 )
 CLOSE = '"{client:Text}" closes batch "{batch:Text}" with {count:d} allocation'
 LOOK_UP = '"{client:Text}" looks up the {resource:Word} "{name:Text}"'
-INTEGER_FIELDS = frozenset({"bpsCommission"})
-INTEGER = re.compile(r"^-?\d+$")
 
 
 @given(phrase(OPEN))
@@ -88,11 +85,7 @@ def allocate_with(
 ) -> None:
     """The same request with extra fields from a two-column table of field and value (bpsCommission, 50).
     An empty value leaves the field out, so one Scenario Outline can vary which fields are sent."""
-    extra: dict[str, Any] = {}
-    for name, value in datatable:
-        if value:
-            extra[name] = int(value) if name in INTEGER_FIELDS and INTEGER.match(value) else value
-    allocate(bakkt_context, client, side, amount, symbol, account, allocation, batch, extra)
+    allocate(bakkt_context, client, side, amount, symbol, account, allocation, batch, fields_of(datatable))
 
 
 @given(phrase(CLOSE + "s"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from operator import itemgetter
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from pytest_bdd import given, then, when
 
 from simulator.testing.context import API, CONTROL, ORDERS, BakktContext, Resource
-from simulator.testing.grammar import phrase, table_rows
+from simulator.testing.grammar import fields_of, phrase, table_rows
 
 PLACE = '"{client:Text}" places a {order_type:Word} {time_in_force:Word} {side:Word} order "{order:Text}" for'
 QUANTITY = PLACE + ' "{quantity:Text}" {symbol:Word}'
@@ -34,8 +33,6 @@ RESEND = '"{client:Text}" sends the order "{order:Text}" again'
 CANCEL = '"{client:Text}" cancels the order "{order:Text}"'
 CONFIRMATIONS = '"{client:Text}"\'s investor {account:Word} has received {count:d} trade confirmation email'
 DETAIL = '"{client:Text}"\'s settlement detail for "{date:Text}"'
-INTEGER_FIELDS = frozenset({"bpsCommission", "bpsMarkup"})
-INTEGER = re.compile(r"^-?\d+$")
 CONFIRMATION = "Trade confirmation"
 EVENT_TYPE = "order/1"
 CONTROL_MARKET = f"{CONTROL}/market"
@@ -43,17 +40,6 @@ CENT = Decimal("0.01")
 
 
 # requests
-
-
-def fields_of(datatable: list[list[str]]) -> dict[str, Any]:
-    """A two-column table of field and value as request fields. An empty value leaves the
-    field out, so one Scenario Outline can vary which fields are sent; bps fields are
-    whole numbers, as the reference types them."""
-    fields: dict[str, Any] = {}
-    for name, value in datatable:
-        if name and value:
-            fields[name] = int(value) if name in INTEGER_FIELDS and INTEGER.match(value) else value
-    return fields
 
 
 def send_order(bakkt_context: BakktContext, client: str, order: str, body: dict[str, Any]) -> None:
