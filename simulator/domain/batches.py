@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.domain import reasons
 from simulator.domain.decimals import CENT, ZERO, decimal_places, divide, fits_increment, format_decimal, multiply, round_to
-from simulator.domain.fees import Commission, FeeTerms, Side, commission_is_valid, net_money
+from simulator.domain.fees import Commission, Side, commission_is_valid, fee_terms, net_money
 from simulator.domain.instruments import INSTRUMENTS, Instrument
 
 
@@ -223,7 +223,7 @@ def price_allocation(
     commission: Commission,
 ) -> Completion:
     """The completion math, in the contract's order: price, size, fee, netMoney."""
-    terms = FeeTerms(allocation.bps_commission, allocation.fixed_commission, commission)
+    terms = fee_terms(allocation.bps_commission, allocation.fixed_commission, commission)
     price = terms.price(average_fill, allocation.side)
     if batch_type is BatchType.NOTIONAL:
         notional = allocation.amount

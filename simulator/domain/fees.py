@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from simulator.domain.decimals import BPS_DIVISOR, CENT, EIGHT_PLACES, ZERO, divide, multiply, round_to
 
@@ -42,12 +42,12 @@ class FeeTerms:
     fixed_markup: Decimal | None = None
     """USD added to (BUY) or taken from (SELL) the price of each unit."""
 
-    @property
+    @cached_property
     def overridden(self) -> bool:
         fields = (self.bps_commission, self.fixed_commission, self.bps_markup, self.fixed_markup)
         return any(value is not None for value in fields)
 
-    @property
+    @cached_property
     def markup_bps(self) -> int:
         if self.bps_markup is not None:
             return self.bps_markup
@@ -66,6 +66,18 @@ class FeeTerms:
         if not self.overridden and self.client.model is CommissionModel.TRADE_FEE:
             return bps_of(notional, self.client.bps)
         return ZERO_CENTS
+
+
+@lru_cache(maxsize=4096)
+def fee_terms(
+    bps_commission: int | None,
+    fixed_commission: Decimal | None,
+    client: Commission,
+    bps_markup: int | None = None,
+    fixed_markup: Decimal | None = None,
+) -> FeeTerms:
+    """Shared terms: the allocations of a batch carry only a few distinct ones."""
+    return FeeTerms(bps_commission, fixed_commission, client, bps_markup, fixed_markup)
 
 
 def bps_of(notional: Decimal, bps: int) -> Decimal:
