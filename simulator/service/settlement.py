@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
+from functools import lru_cache
+from itertools import groupby, pairwise
+from operator import attrgetter
+from typing import TextIO
 
 from simulator.domain.decimals import format_decimal, format_money
 from simulator.domain.settlement import FirmTrade, SettlementEntry, net_settlement, summarize
@@ -36,26 +40,56 @@ def _preamble(start_ns: int, end_ns: int, amount: str) -> list[list[str]]:
     return [["From", iso_seconds(start_ns)], ["To", iso_seconds(end_ns)], ["Net Settlement", amount], []]
 
 
-def detail_file(start_ns: int, end_ns: int, entries: list[SettlementEntry]) -> str:
-    ordered = sorted(entries, key=lambda e: (e.executed_ns, e.execution_id))
-    rows = [
-        [
-            e.account,
-            e.client_order_id,
-            e.execution_id,
-            to_datetime(e.executed_ns).strftime("%m/%d/%Y"),
-            iso_millis(e.executed_ns),
-            e.side.value,
-            e.symbol,
-            format_decimal(e.quantity),
-            format_decimal(e.price),
-            format_money(e.notional),
-            format_money(e.fee),
-            format_money(e.total),
-        ]
-        for e in ordered
+def detail_row(entry: SettlementEntry) -> list[str]:
+    return [
+        entry.account,
+        entry.client_order_id,
+        entry.execution_id,
+        trade_date(entry.executed_ns),
+        iso_millis(entry.executed_ns),
+        entry.side.value,
+        entry.symbol,
+        format_decimal(entry.quantity),
+        format_decimal(entry.price),
+        format_money(entry.notional),
+        format_money(entry.fee),
+        format_money(entry.total),
     ]
-    return _csv([*_preamble(start_ns, end_ns, format_money(net_settlement(entries))), DETAIL_HEADER, *rows])
+
+
+@lru_cache(maxsize=64)
+def trade_date(ns: int) -> str:
+    return to_datetime(ns).strftime("%m/%d/%Y")
+
+
+def in_time_order(entries: Sequence[SettlementEntry]) -> bool:
+    return all(earlier.executed_ns <= later.executed_ns for earlier, later in pairwise(entries))
+
+
+def detail_rows(entries: Sequence[SettlementEntry]) -> Iterator[list[str]]:
+    """Rows by Execution Time, then Execution ID, one at a time.
+
+    The sandbox's log is in time order already (time never goes back), so only
+    the executions of one instant need sorting; other input is sorted whole.
+    """
+    ordered = entries if in_time_order(entries) else sorted(entries, key=attrgetter("executed_ns"))
+    for _, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
+        for entry in sorted(same_instant, key=attrgetter("execution_id")):
+            yield detail_row(entry)
+
+
+def write_detail(stream: TextIO, start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> None:
+    """Stream the detail file: memory does not grow with the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(_preamble(start_ns, end_ns, format_money(net_settlement(entries))))
+    writer.writerow(DETAIL_HEADER)
+    writer.writerows(detail_rows(entries))
+
+
+def detail_file(start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> str:
+    buffer = io.StringIO()
+    write_detail(buffer, start_ns, end_ns, entries)
+    return buffer.getvalue()
 
 
 def summary_file(start_ns: int, end_ns: int, entries: list[SettlementEntry], trades: list[FirmTrade]) -> str:
