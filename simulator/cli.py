@@ -1,11 +1,16 @@
 """The `bakkt-sim` command line: a click group, one command per mode."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+from urllib.error import HTTPError
+from urllib.parse import quote
+from urllib.request import Request, urlopen
 
 import click
 
+from simulator.reconcile import ReconcileInputError, reconcile_files, render_json, render_text
 from simulator.replay import (
     ReportDirError,
     ScenarioError,
@@ -15,7 +20,12 @@ from simulator.replay import (
     run_scenario,
     write_report,
 )
+from simulator.replay.runner import ScenarioRunner
+from simulator.replay.scenario import Scenario
+from simulator.replay.substitution import Substitution
+from simulator.sandbox import Sandbox
 from simulator.server import ServeError, ServeOptions, serve
+from simulator.service.statements import render_text as render_statement
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -133,3 +143,112 @@ def serve_command(
         ctx.exit(serve(options))
     except (ServeError, ScenarioError) as exc:
         stop(ctx, f"serve: {exc}")
+
+
+@main.command()
+@click.option("--detail", metavar="FILE", required=True, type=click.Path(path_type=Path),
+              help="A settlement detail file as the sandbox writes it (eod_settlement/...settlement_detail.csv).")
+@click.option("--ledger", metavar="FILE", required=True, type=click.Path(path_type=Path),
+              help="Your execution ledger: CSV with the header "
+              "`Client Order ID,Execution ID,Side,Symbol,Quantity,Price`.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a header and one line per break. json: the same as one JSON document.")
+@click.pass_context
+def reconcile(ctx: click.Context, detail: Path, ledger: Path, output_format: str) -> None:
+    """Compare your execution ledger with a settlement detail file.
+
+    Executions are matched by Execution ID. A break is an execution missing
+    on either side, or one whose Client Order ID, Side, Symbol, Quantity or
+    Price differs (decimals compare by value: 0.50 equals 0.5). Breaks are
+    listed sorted by Execution ID, with the line of each file to look at.
+    Cash adjustment rows of the detail file (Side DEPOSIT or WITHDRAWAL,
+    Symbol USD) are not executions: they are counted and skipped.
+
+    \b
+    Exit status:
+      0  no break
+      1  at least one break (each one is printed)
+      2  a file cannot be read (the message names the file, the line and the column)
+    """
+    try:
+        result = reconcile_files(detail, ledger)
+    except ReconcileInputError as exc:
+        stop(ctx, f"reconcile: {exc}")
+    click.echo(render_json(result) if output_format == "json" else render_text(result))
+    ctx.exit(EXIT_FAILED if result.breaks else EXIT_PASSED)
+
+
+@main.command("statement")
+@click.option("--client", "client_id", metavar="ID", required=True, help="The client the account belongs to.")
+@click.option("--account", metavar="ID", required=True, help="The investor account.")
+@click.option("--year", type=click.IntRange(1970, 9998), required=True, help="The calendar year in Chicago.")
+@click.option("--scenario", metavar="SCENARIO.yaml", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Replay this scenario in simulated time first, then read the statement.")
+@click.option("--seed", type=int, default=None, help="With --scenario: overrides the scenario's `seed:`.")
+@click.option("--api", metavar="URL", default=None, help="Ask a running `bakkt-sim serve` at this base URL instead.")
+@click.option("--admin-token", metavar="TOKEN", default=None, help="With --api: the X-Admin-Token the server requires.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: sales, gift income, open lots and totals. json: the control API's answer.")
+@click.pass_context
+def statement_command(
+    ctx: click.Context,
+    client_id: str,
+    account: str,
+    year: int,
+    scenario: Path | None,
+    seed: int | None,
+    api: str | None,
+    admin_token: str | None,
+    output_format: str,
+) -> None:
+    """Print an investor's year-end profit and loss (FIFO lots, gifts as income).
+
+    The sandbox's state lives in a sandbox, so give exactly one source:
+    --scenario replays a scenario offline and reads the statement at the
+    end of its last step; --api asks a running server
+    (GET /sandbox/v1/clients/ID/accounts/ID/statement?year=YYYY).
+
+    \b
+    Exit status:
+      0  the statement was printed
+      2  no or two sources, an invalid scenario, an unreachable server, or
+         an unknown client or account (the message says which)
+    """
+    if (scenario is None) == (api is None):
+        stop(ctx, "statement: give exactly one of --scenario or --api")
+    path = f"/sandbox/v1/clients/{quote(client_id, safe='')}/accounts/{quote(account, safe='')}/statement"
+    try:
+        if scenario is not None:
+            status, answer = replay_then_get(load_scenario(scenario), seed, path, {"year": str(year)})
+        else:
+            assert api is not None
+            status, answer = http_get(f"{api.rstrip('/')}{path}?year={year}", admin_token)
+    except ScenarioError as exc:
+        stop(ctx, f"invalid scenario: {exc}")
+    except OSError as exc:
+        stop(ctx, f"statement: cannot reach {api}: {exc}")
+    if status != 200:
+        stop(ctx, f"statement: {status} {answer.get('message', answer) if isinstance(answer, dict) else answer}")
+    click.echo(json.dumps(answer, indent=2) if output_format == "json" else render_statement(answer), nl=output_format == "json")
+
+
+def replay_then_get(scenario: Scenario, seed: int | None, path: str, query: dict[str, str]) -> tuple[int, Any]:
+    """Run the scenario's setup and steps in a fresh sandbox, then one control GET."""
+    chosen = scenario.seed if seed is None else seed
+    with Sandbox(seed=chosen, start=scenario.start) as sandbox:
+        runner = ScenarioRunner(scenario, sandbox.runtime, Substitution(chosen))
+        runner.setup()
+        for step in scenario.steps:
+            runner.run_step(step)
+        response = sandbox.call("GET", path, query=query)
+        return response.status, response.json()
+
+
+def http_get(url: str, admin_token: str | None) -> tuple[int, Any]:
+    """A GET with the standard library: an error status still carries the JSON body."""
+    headers = {"X-Admin-Token": admin_token} if admin_token else {}
+    try:
+        with urlopen(Request(url, headers=headers), timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")

@@ -16,7 +16,7 @@ from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.gift_routes import GIFT_ROUTES
 from simulator.api.order_routes import ORDER_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
-from simulator.service import orders, settlement
+from simulator.service import cash_calls, notifications, orders, settlement
 from simulator.service.core import SandboxCore
 from simulator.service.ports import Ports
 
@@ -28,6 +28,8 @@ def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
     core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
     settlement.install(core)
     orders.install(core)
+    cash_calls.install(core)
+    notifications.install(core)
     return core
 
 

@@ -17,9 +17,9 @@ from simulator.api.schemas import (
 )
 from simulator.domain.fees import Commission, CommissionModel
 from simulator.domain.instruments import INSTRUMENTS
-from simulator.engine.clock import NS_PER_SECOND, TimeFormatError, iso_millis, parse_instant
+from simulator.engine.clock import NS_PER_SECOND, TimeFormatError, central_date, iso_millis, parse_instant
 from simulator.engine.kernel import TimeTravelError
-from simulator.service import accounts
+from simulator.service import accounts, statements
 from simulator.service.accounts import AccountSeed
 from simulator.service.clients import ClientSpec, provision_client
 from simulator.service.errors import ApiError, bad_request
@@ -139,6 +139,17 @@ def get_balances(call: Call) -> tuple[int, Any]:
     return 200, accounts.balances(client, call.params["account"])
 
 
+@route("GET", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}/statement", Access.CONTROL)
+def get_statement(call: Call) -> tuple[int, Any]:
+    """The year-end profit and loss; `year` defaults to the current year in Chicago."""
+    client = client_named(call, call.params["clientId"])
+    account = accounts.find_account(client, call.params["account"]).id
+    year = query_int(call, "year", central_date(call.core.now).year)
+    if not statements.FIRST_YEAR <= year <= statements.LAST_YEAR:
+        raise bad_request(f"year: must be from {statements.FIRST_YEAR} to {statements.LAST_YEAR}")
+    return 200, statements.statement(client, account, year)
+
+
 @route("GET", f"{CONTROL}/market/{{symbol}}", Access.CONTROL)
 def get_market(call: Call) -> tuple[int, Any]:
     symbol = symbol_named(call.params["symbol"])
@@ -239,6 +250,7 @@ CONTROL_ROUTES = (
     deposit,
     withdraw,
     get_balances,
+    get_statement,
     get_market,
     set_market,
     set_faults,

@@ -149,6 +149,11 @@ ANSWERS: Mapping[tuple[str, str], Answer] = {
     ("GET", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}"): Answer(
         bodies.BalancesAnswer, errors={404: NO_CLIENT, 400: f"`{reasons.INVALID_ACCOUNT}`"}
     ),
+    ("GET", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}/statement"): Answer(
+        bodies.StatementAnswer,
+        errors={404: NO_CLIENT, 400: f"`{reasons.INVALID_ACCOUNT}`, or `year` is not a whole number from 1970 to 9998"},
+        query=(Query("year", "The calendar year in Chicago (default: the current one)", whole_number=True),),
+    ),
     ("GET", f"{CONTROL}/market/{{symbol}}"): Answer(bodies.MarketBook, errors={404: "No such instrument"}),
     ("POST", f"{CONTROL}/market/{{symbol}}"): Answer(bodies.MarketBook, errors={404: "No such instrument"}),
     ("POST", f"{CONTROL}/faults"): Answer(bodies.FaultsAnswer),

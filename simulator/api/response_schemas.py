@@ -268,9 +268,70 @@ class AccountIdsAnswer(ResponseModel):
 
 
 class BalancesAnswer(ResponseModel):
+    """`buyingPower` is `cash` less `unsettledCashCalls`, what open TPJ cash calls still owe (0 under NET_SETTLEMENT)."""
+
     account: str
     cash: DecimalText
+    unsettledCashCalls: DecimalText
+    buyingPower: DecimalText
     holdings: dict[str, DecimalText]
+
+
+class StatementSale(ResponseModel):
+    """One sale, its lots consumed first in, first out; `gain` is `proceeds` (notional less fee) less `basis`.
+    `uncoveredQuantity` was sold beyond the known lots (coin deposited or seeded) and counted at a basis of zero."""
+
+    date: str
+    executedAt: Timestamp
+    coin: str
+    quantity: DecimalText
+    proceeds: DecimalText
+    basis: DecimalText
+    gain: DecimalText
+    uncoveredQuantity: DecimalText
+    source: Literal["ALLOCATION", "ORDER"]
+    reference: str
+
+
+class StatementIncome(ResponseModel):
+    """A gift: income at its notional, its lot's basis zero."""
+
+    date: str
+    receivedAt: Timestamp
+    coin: str
+    quantity: DecimalText
+    amount: DecimalText
+    reference: str
+
+
+class StatementLot(ResponseModel):
+    """Coin still held at year end and what it cost (a buy's notional plus fee; a gift's 0)."""
+
+    date: str
+    acquiredAt: Timestamp
+    coin: str
+    quantity: DecimalText
+    basis: DecimalText
+    source: Literal["ALLOCATION", "ORDER", "GIFT"]
+
+
+class StatementTotals(ResponseModel):
+    proceeds: DecimalText
+    basis: DecimalText
+    realizedGain: DecimalText
+    giftIncome: DecimalText
+
+
+class StatementAnswer(ResponseModel):
+    """The investor's year-end profit and loss in USD, money to the cent (CONTRACT section 11)."""
+
+    clientId: str
+    account: str
+    year: int
+    sales: list[StatementSale]
+    giftIncome: list[StatementIncome]
+    openLots: list[StatementLot]
+    totals: StatementTotals
 
 
 class ProviderQuote(ResponseModel):

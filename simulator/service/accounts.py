@@ -14,6 +14,7 @@ from simulator.domain.fees import Side
 from simulator.domain.instruments import COINS, INSTRUMENTS
 from simulator.domain.settlement import EntrySide, SettlementEntry
 from simulator.engine.clock import iso_millis
+from simulator.service import cash_calls
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError, bad_request
 from simulator.service.state import ClientRecord, FundingModel
@@ -140,20 +141,20 @@ def move_balance(
             raise bad_request(f"Insufficient USD in account {account_id}")
         client.ledger.move_cash(account_id, -quantity if withdraw else quantity)
         adjustment_id = core.streams.uuid("ids")
-        client.settlement.entries.append(
-            SettlementEntry(
-                account=account_id,
-                client_order_id=adjustment_id,
-                execution_id=adjustment_id,
-                executed_ns=core.now,
-                side=EntrySide.WITHDRAWAL if withdraw else EntrySide.DEPOSIT,
-                symbol=USD,
-                quantity=quantity,
-                price=Decimal(1),
-                notional=quantity,
-                fee=ZERO,
-            )
+        entry = SettlementEntry(
+            account=account_id,
+            client_order_id=adjustment_id,
+            execution_id=adjustment_id,
+            executed_ns=core.now,
+            side=EntrySide.WITHDRAWAL if withdraw else EntrySide.DEPOSIT,
+            symbol=USD,
+            quantity=quantity,
+            price=Decimal(1),
+            notional=quantity,
+            fee=ZERO,
         )
+        client.settlement.entries.append(entry)
+        cash_calls.record_adjustment(core, client, entry)
     elif currency in COINS:
         if withdraw and client.ledger.holding(account_id, currency) < quantity:
             raise bad_request(f"Insufficient {currency} in account {account_id}")
@@ -164,10 +165,15 @@ def move_balance(
 
 
 def balances(client: ClientRecord, account_id: str) -> dict[str, Any]:
+    """Cash, holdings, and buying power: the cash less what open cash calls still take (TPJ)."""
     holdings = client.ledger.holdings(account_id)
+    cash = client.ledger.cash(account_id)
+    unsettled = client.cash_calls.unsettled(account_id)
     return {
         "account": account_id,
-        "cash": format_decimal(client.ledger.cash(account_id)),
+        "cash": format_decimal(cash),
+        "unsettledCashCalls": format_decimal(unsettled),
+        "buyingPower": format_decimal(cash - unsettled),
         "holdings": {coin: format_decimal(q) for coin, q in sorted(holdings.items())},
     }
 

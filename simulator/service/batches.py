@@ -27,6 +27,7 @@ from simulator.domain.transactions import duplicate_answer
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
 from simulator.market.fills import FillResult
+from simulator.service import cash_calls, notifications
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request
 from simulator.service.state import ClientRecord
@@ -247,8 +248,11 @@ class BatchProcessing:
                 delta = completion.quantity if allocation.side is Side.BUY else -completion.quantity
                 ledger.move_coin(allocation.account, coin, delta)
                 ledger.move_coin(firm, coin, -delta)
-                log.append(self._settlement_entry(allocation, completion))
+                entry = self._settlement_entry(allocation, completion)
+                log.append(entry)
+                cash_calls.record_execution(self.core, client, entry)
             self.core.publish(client, EVENT_TYPE, allocation.to_api())
+        notifications.allocations_completed(self.core, client, self.accepted)
         self._finish()
 
     def _settlement_entry(self, allocation: Allocation, completion: Completion) -> SettlementEntry:

@@ -17,8 +17,8 @@ from simulator.domain.gifts import Gift, GiftCheck, GiftFigures, assess_gift
 from simulator.domain.instruments import COINS
 from simulator.domain.transactions import duplicate_answer
 from simulator.engine.clock import iso_millis
-from simulator.service.accounts import account_request
 from simulator.service.core import SandboxCore
+from simulator.service.notifications import book_gift, investor_email
 from simulator.service.errors import bad_request
 from simulator.service.state import Branding, ClientRecord
 
@@ -68,6 +68,7 @@ def request_gift(core: SandboxCore, client: ClientRecord, command: GiftCommand) 
     else:
         gift.complete(outcome)
         deliver(core, client, command, outcome)
+        book_gift(core, client, gift, command.account, command.currency)
     answer = gift.to_api()
     core.publish(client, EVENT_TYPE, answer)
     return answer
@@ -104,12 +105,6 @@ def deliver(core: SandboxCore, client: ClientRecord, command: GiftCommand, figur
     if address is not None:
         subject = f"{SUBJECT} of {format_decimal(figures.quantity)} {command.currency}"
         core.mail.send(client.client_id, address, subject, gift_email(command, figures, branding_of(client)), core.now)
-
-
-def investor_email(core: SandboxCore, client: ClientRecord, account_id: str) -> str | None:
-    """The first owner's emailAddress; an account opened through the API without one gets no email."""
-    address = account_request(core, client, client.accounts[account_id])["owners"][0].get("emailAddress")
-    return address if isinstance(address, str) and address else None
 
 
 def branding_of(client: ClientRecord) -> Branding:

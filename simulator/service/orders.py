@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.domain import reasons
-from simulator.domain.decimals import CENT, ZERO, format_decimal, multiply, round_to
+from simulator.domain.decimals import CENT, ZERO, multiply, round_to
 from simulator.domain.fees import FeeTerms, Side
 from simulator.domain.instruments import INSTRUMENTS
 from simulator.domain.orders import (
@@ -30,7 +30,8 @@ from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
 from simulator.engine.calendar import MAINTENANCE_START, maintenance_end_if_inside
 from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, to_datetime
 from simulator.market.fills import ProviderFill, fill_market_order
-from simulator.service.accounts import account_request, open_sell_quantity
+from simulator.service.accounts import open_sell_quantity
+from simulator.service import cash_calls, notifications
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError, bad_request
 from simulator.service.state import ClientRecord
@@ -226,9 +227,12 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
     coin = INSTRUMENTS[order.symbol].coin
     client.ledger.move_coin(order.account, coin, fill.quantity if order.side is Side.BUY else -fill.quantity)
     side = EntrySide(order.side.value)
-    client.settlement.entries.append(
-        SettlementEntry(order.account, order.client_order_id, execution.id, core.now, side, coin, fill.quantity, price, notional, commission)
+    entry = SettlementEntry(
+        order.account, order.client_order_id, execution.id, core.now, side, coin, fill.quantity, price, notional, commission
     )
+    client.settlement.entries.append(entry)
+    cash_calls.record_execution(core, client, entry)
+    notifications.book_execution(core, client, order, execution)
     market_notional = round_to(multiply(fill.quantity, fill.price), CENT)
     client.settlement.firm_trades.append(FirmTrade(coin, side, fill.quantity, market_notional, core.now))
     _publish(core, client, order)
@@ -239,35 +243,11 @@ def _finish(core: SandboxCore, client: ClientRecord, order: Order, reason: str |
     client.working_orders.pop(order.client_order_id, None)
     _publish(core, client, order)
     if order.executions:
-        _confirm(core, client, order)
+        notifications.confirm_order(core, client, order)
 
 
 def _publish(core: SandboxCore, client: ClientRecord, order: Order) -> None:
     core.publish(client, EVENT_TYPE, order_view(order))
-
-
-def _confirm(core: SandboxCore, client: ClientRecord, order: Order) -> None:
-    """The trade confirmation email, to investors (a Gift Account has no owner)."""
-    account = client.accounts[order.account]
-    if account.id == client.gift_account:
-        return
-    owner = account_request(core, client, account)["owners"][0]
-    coin = INSTRUMENTS[order.symbol].coin
-    fee = sum((e.commission for e in order.executions), ZERO)
-    net = sum((e.net_money for e in order.executions), ZERO)
-    average = order.average_price()
-    body = "\n".join(
-        [
-            f"Your order {order.client_order_id} has been executed.",
-            f"Side: {order.side.value}",
-            f"Coin: {coin}",
-            f"Quantity: {format_decimal(order.filled_quantity)}",
-            f"Price: {format_decimal(average) if average is not None else ''}",
-            f"Fee: {format_decimal(fee)}",
-            f"Net money: {format_decimal(net)}",
-        ]
-    )
-    core.mail.send(client.client_id, owner["emailAddress"], f"Trade confirmation: {order.side.value} {coin}", body + "\n", core.now)
 
 
 def cancel_order(core: SandboxCore, client: ClientRecord, client_order_id: str, request_id: str) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from simulator.domain.accounts import Account, AccountKind, Ledger
 from simulator.domain.batches import Allocation, Batch
+from simulator.domain.bookkeeping import Book
+from simulator.domain.cash_calls import CashCallBook
 from simulator.domain.fees import Commission
 from simulator.domain.gifts import Gift
 from simulator.domain.orders import Order
@@ -52,6 +54,10 @@ class ClientRecord:
     """The orders still working, so reservations need not scan every order ever placed."""
     ledger: Ledger = field(default_factory=Ledger)
     settlement: SettlementLog = field(default_factory=SettlementLog)
+    cash_calls: CashCallBook = field(default_factory=CashCallBook)
+    """TPJ clients' cash calls and cash activity (empty for NET_SETTLEMENT)."""
+    book: Book = field(default_factory=Book)
+    """Completed trades and gifts of investor accounts, in time order (CONTRACT section 11)."""
     id_counters: dict[str, int] = field(default_factory=dict)
 
     def next_account_id(self, prefix: str) -> str:

@@ -25,9 +25,11 @@ STEP_MODULES = (
     "simulator.testing.steps_batches",
     "simulator.testing.steps_gifts",
     "simulator.testing.steps_orders",
+    "simulator.testing.steps_funding",
     "simulator.testing.steps_answers",
     "simulator.testing.steps_events",
     "simulator.testing.steps_faults",
+    "simulator.testing.steps_reconcile",
 )
 MARKER = "bakkt_sandbox"
 REGION = "us-east-1"

@@ -333,6 +333,7 @@ def exercise_control_api(call: Recorder) -> None:
     call("POST", f"{CONTROL}/clients/acme/accounts/INV00001/deposit", {"currency": "BTC", "quantity": "0.25"})
     call("POST", f"{CONTROL}/clients/acme/accounts/INV00001/withdraw", {"currency": "USD", "quantity": "10.50"})
     call("GET", f"{CONTROL}/clients/acme/accounts/INV00001")
+    call("GET", f"{CONTROL}/clients/acme/accounts/INV00001/statement", year="2026")
     call("GET", f"{CONTROL}/market/BTCUSD")
     call("POST", f"{CONTROL}/market/ETHUSD", {"outage": True})
     call("GET", f"{CONTROL}/market/NOPEUSD", status=404)
