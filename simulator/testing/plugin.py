@@ -26,6 +26,7 @@ STEP_MODULES = (
     "simulator.testing.steps_gifts",
     "simulator.testing.steps_orders",
     "simulator.testing.steps_funding",
+    "simulator.testing.steps_settlement",
     "simulator.testing.steps_answers",
     "simulator.testing.steps_events",
     "simulator.testing.steps_faults",
