@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from moto.moto_api._internal import mock_random
 from moto.sqs.models import Message, sqs_backends
+
+from simulator.engine.streams import derive_seed, uuid4_text
 
 RETENTION_SECONDS = 14 * 86_400
 REGION = "us-east-1"
@@ -37,6 +38,7 @@ class SqsQueues:
         self._sqs = sqs
         self._on_deleted: Callable[[str], None] | None = None
         self._queues: dict[str, Any] = {}
+        self._sent: dict[str, int] = {}
 
     def watch_deletions(self, on_deleted: Callable[[str], None]) -> None:
         self._on_deleted = on_deleted
@@ -80,11 +82,17 @@ class SqsQueues:
     def publish(self, queue_url: str, bodies: Sequence[str]) -> None:
         queue = self._queue(queue_url)
         for body in bodies:
-            message = Message(str(mock_random.uuid4()), body)
+            message = Message(self._next_message_id(queue_url), body)
             message.mark_sent()
             queue.add_message(message)
 
+    def _next_message_id(self, queue_url: str) -> str:
+        """SQS's own MessageId, counted per queue so that replays repeat it too."""
+        sent = self._sent[queue_url] = self._sent.get(queue_url, 0) + 1
+        return uuid4_text(derive_seed(0, f"sqs:{queue_url}:{sent}"))
+
     def delete_all(self) -> None:
         self._queues.clear()
+        self._sent.clear()
         for url in self._sqs.list_queues(QueueNamePrefix="bakkt-sandbox-").get("QueueUrls", []):
             self._sqs.delete_queue(QueueUrl=url)
