@@ -46,7 +46,6 @@ class Execution:
     quantity: Decimal
     price: Decimal
     """The investor's price: the provider's, moved by any markup."""
-    market_price: Decimal
     commission: Decimal
     notional: Decimal
     executed_at: str

@@ -68,12 +68,6 @@ class Kernel:
     def at(self, when_ns: int, action: Callable[[], Any]) -> None:
         self.after(max(0, when_ns - self.now), action)
 
-    def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
-        return self.env.process(generator)
-
-    def timeout(self, delay_ns: int) -> simpy.Timeout:
-        return self.env.timeout(max(0, delay_ns))
-
     def daily(self, at: time, action: Callable[[int], None]) -> None:
         """Run `action(instant)` at wall time `at` in Chicago, every day.
 

@@ -87,7 +87,6 @@ class Outbox:
         self.suppressed: set[str] = set()
         """message_ids the consumer already deleted (restored from a durable log)."""
         self.faults = QueueFaults()
-        self.published = 0
 
     def enqueue(self, entry: JournalEntry, now_ns: int) -> None:
         copies = 1
@@ -103,9 +102,6 @@ class Outbox:
                 heapq.heappush(self._delayed, item)
             else:
                 self._ready.append(item)
-
-    def pending(self) -> int:
-        return len(self._ready) + len(self._delayed)
 
     def flush(self, now_ns: int) -> None:
         """Send every envelope due by `now_ns`, in due order, in SQS batches."""
@@ -124,4 +120,3 @@ class Outbox:
         for queue_url, bodies in by_queue.items():
             for start in range(0, len(bodies), SQS_BATCH):
                 self._queues.publish(queue_url, bodies[start : start + SQS_BATCH])
-            self.published += len(bodies)

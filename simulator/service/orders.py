@@ -33,7 +33,7 @@ from simulator.market.fills import ProviderFill, fill_market_order
 from simulator.service.accounts import open_sell_quantity
 from simulator.service import cash_calls, notifications
 from simulator.service.core import SandboxCore
-from simulator.service.errors import ApiError, bad_request
+from simulator.service.errors import bad_request, not_found
 from simulator.service.state import ClientRecord
 
 EVENT_TYPE = "order/1"
@@ -66,10 +66,6 @@ class OrderCommand:
     fixed_markup: Decimal | None
 
 
-def not_found() -> ApiError:
-    return ApiError(404, reasons.ORDER_NOT_FOUND)
-
-
 def order_view(order: Order) -> dict[str, Any]:
     return order.to_api(INSTRUMENTS[order.symbol].minimum_quantity_increment)
 
@@ -77,7 +73,7 @@ def order_view(order: Order) -> dict[str, Any]:
 def find_order(client: ClientRecord, client_order_id: str) -> Order:
     order = client.orders.get(client_order_id)
     if order is None:
-        raise not_found()
+        raise not_found(reasons.ORDER_NOT_FOUND)
     return order
 
 
@@ -216,7 +212,6 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
         symbol=order.symbol,
         quantity=fill.quantity,
         price=price,
-        market_price=fill.price,
         commission=commission,
         notional=notional,
         executed_at=iso_millis(core.now),

@@ -88,7 +88,7 @@ def order(terms: FeeTerms, side: Side = Side.BUY, quantity: str | None = "1", no
 
 def fill(target: Order, market_price: str, quantity: str) -> Execution:
     price, notional, commission = execution_terms(target, D(market_price), D(quantity))
-    execution = Execution("e", target.side, "BTCUSD", D(quantity), price, D(market_price), commission, notional, "t", "d", 0)
+    execution = Execution("e", target.side, "BTCUSD", D(quantity), price, commission, notional, "t", "d", 0)
     target.executions.append(execution)
     return execution
 
