@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.market.quotes import Market
 from simulator.service.journal import JournalEntry
 from simulator.service.outputs import Email, StoredFile
 
@@ -61,6 +62,11 @@ class RunResult:
     files: tuple[StoredFile, ...]
     emails: tuple[Email, ...]
     failures: tuple[Failure, ...]
+    market: Market
+    """The run's market: a pure function of time, readable after the sandbox closed."""
+    start_ns: int
+    end_ns: int
+    """The simulated span the run covered."""
     durations: Mapping[str, float]
     """Wall-clock seconds per phase; the only part that differs between runs."""
 

@@ -164,6 +164,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
         stepped = time.perf_counter()
         core = sandbox.core
         events, files, emails = tuple(core.journal.entries), tuple(core.files.list()), tuple(core.mail.list())
+        market, start_ns, end_ns = core.market, core.start_ns, core.now
     failures = [*runner.failures, *check_expectations(scenario.expect, resolve, events, files, emails)]
     finished = time.perf_counter()
     return RunResult(
@@ -175,6 +176,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
         files=files,
         emails=emails,
         failures=tuple(failures),
+        market=market,
+        start_ns=start_ns,
+        end_ns=end_ns,
         durations={
             "setup": set_up - began,
             "steps": stepped - set_up,

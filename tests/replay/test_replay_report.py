@@ -17,6 +17,7 @@ from simulator.replay.expectations import check_expectations
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
 from simulator.replay.report import ReportDirError, write_report
 from simulator.replay.scenario import EmailExpect, Expectations, FileExpect
+from simulator.market.quotes import Market
 from simulator.replay.substitution import Substitution
 from simulator.service.journal import JournalEntry
 from simulator.service.outputs import Email, StoredFile
@@ -41,6 +42,9 @@ def result(files: tuple[StoredFile, ...] = FILES, failures: tuple[Failure, ...] 
         files=files,
         emails=EMAILS,
         failures=failures,
+        market=Market(3, SENT),
+        start_ns=SENT,
+        end_ns=SENT + 3_600 * 10**9,
         durations={"total": 0.5},
     )
 
