@@ -18,7 +18,7 @@ from _common import report
 from simulator.domain.settlement import EntrySide, SettlementEntry
 from simulator.engine.clock import parse_instant
 from simulator.engine.streams import seeded_uuid
-from simulator.service.settlement import detail_row, write_detail
+from simulator.service.settlement import detail_rows, write_detail
 
 START = parse_instant("2026-03-02T15:00:00Z")
 END = parse_instant("2026-03-03T15:00:00Z")
@@ -76,7 +76,7 @@ def main() -> None:
     count = parser.parse_args().executions
     out = parser.parse_args().out
     entries = executions(count)
-    rows = [detail_row(e) for e in entries]
+    rows = list(detail_rows(entries))
     baseline = csv_writer_seconds(rows, out)
     del rows
     ours = sandbox_seconds(entries, out)

@@ -3,7 +3,6 @@ and, with a durable log, the recording and replay of commands.
 """
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,6 +15,7 @@ from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.gift_routes import GIFT_ROUTES
 from simulator.api.order_routes import ORDER_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
+from simulator.engine.gc_pause import gc_paused
 from simulator.service import cash_calls, notifications, orders, settlement
 from simulator.service.core import SandboxCore
 from simulator.service.ports import Ports
@@ -103,22 +103,21 @@ class Runtime:
         deleted = self._log.deleted()
         self._replaying = True
         count = 0
-        gc.disable()  # a bulk load of long-lived objects: collections would only rescan them
         try:
-            for command in self._log.commands():
+            with gc_paused():  # a bulk load of long-lived objects
+                for command in self._log.commands():
+                    self._core.outbox.suppressed = deleted.get(self.epoch, set())
+                    if command.sim_ns > self._core.now:
+                        self._core.kernel.run_to(command.sim_ns)
+                    headers = {"authorization": command.authorization} if command.authorization else {}
+                    self.dispatch.execute(ApiRequest(command.method, command.path, command.query, headers, command.body))
+                    count += 1
                 self._core.outbox.suppressed = deleted.get(self.epoch, set())
-                if command.sim_ns > self._core.now:
-                    self._core.kernel.run_to(command.sim_ns)
-                headers = {"authorization": command.authorization} if command.authorization else {}
-                self.dispatch.execute(ApiRequest(command.method, command.path, command.query, headers, command.body))
-                count += 1
-            self._core.outbox.suppressed = deleted.get(self.epoch, set())
-            clock = self._log.clock()
-            if clock is not None and clock > self._core.now:
-                self._core.kernel.run_to(clock)
+                clock = self._log.clock()
+                if clock is not None and clock > self._core.now:
+                    self._core.kernel.run_to(clock)
         finally:
             self._replaying = False
-            gc.enable()
         return count
 
     def _record_deleted(self, message_id: str) -> None:

@@ -19,6 +19,7 @@ from simulator.domain.decimals import format_decimal, format_money
 from simulator.domain.settlement import FirmTrade, SettlementEntry, net_settlement, summarize
 from simulator.engine.calendar import SETTLEMENT_CUTOFF
 from simulator.engine.clock import central_date, central_instant, iso_millis, iso_seconds, to_datetime
+from simulator.engine.gc_pause import gc_paused
 from simulator.service.core import SandboxCore
 from simulator.service.state import ClientRecord, FundingModel
 
@@ -40,14 +41,16 @@ def _preamble(start_ns: int, end_ns: int, amount: str) -> list[list[str]]:
     return [["From", iso_seconds(start_ns)], ["To", iso_seconds(end_ns)], ["Net Settlement", amount], []]
 
 
-def detail_row(entry: SettlementEntry) -> list[str]:
+def detail_row(entry: SettlementEntry, trade_day: str, execution_time: str) -> list[str]:
+    """One execution's row; the date and time strings are shared by every
+    execution of one instant, so they are made once per instant."""
     return [
         entry.account,
         entry.client_order_id,
         entry.execution_id,
-        trade_date(entry.executed_ns),
-        iso_millis(entry.executed_ns),
-        entry.side.value,
+        trade_day,
+        execution_time,
+        entry.side,  # a StrEnum: csv writes its value
         entry.symbol,
         format_decimal(entry.quantity),
         format_decimal(entry.price),
@@ -73,17 +76,19 @@ def detail_rows(entries: Sequence[SettlementEntry]) -> Iterator[list[str]]:
     the executions of one instant need sorting; other input is sorted whole.
     """
     ordered = entries if in_time_order(entries) else sorted(entries, key=attrgetter("executed_ns"))
-    for _, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
+    for executed_ns, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
+        trade_day, execution_time = trade_date(executed_ns), iso_millis(executed_ns)
         for entry in sorted(same_instant, key=attrgetter("execution_id")):
-            yield detail_row(entry)
+            yield detail_row(entry, trade_day, execution_time)
 
 
 def write_detail(stream: TextIO, start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> None:
     """Stream the detail file: memory does not grow with the number of rows."""
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(_preamble(start_ns, end_ns, format_money(net_settlement(entries))))
-    writer.writerow(DETAIL_HEADER)
-    writer.writerows(detail_rows(entries))
+    with gc_paused():
+        writer.writerows(_preamble(start_ns, end_ns, format_money(net_settlement(entries))))
+        writer.writerow(DETAIL_HEADER)
+        writer.writerows(detail_rows(entries))
 
 
 def detail_file(start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> str:

@@ -12,6 +12,7 @@ from simulator.domain.decimals import (
     decimal_places,
     fits_increment,
     format_decimal,
+    format_money,
     parse_decimal,
     round_to,
 )
@@ -172,3 +173,24 @@ def test_decimal_places_counts_by_value(value: str, places: int) -> None:
 )
 def test_fits_increment(value: str, increment: Decimal, fits: bool) -> None:
     assert fits_increment(Decimal(value), increment) is fits
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("12.50", "12.50"),
+        ("-3.25", "-3.25"),
+        ("0.00", "0.00"),
+        ("7", "7.00"),
+        ("1.5", "1.50"),
+        ("0.125", "0.12"),  # half-even, as quantizing to cents would
+        ("0.135", "0.14"),
+        ("-0.005", "-0.00"),
+        ("1E+2", "100.00"),  # exponent forms never take the fast path
+        ("1.23E+3", "1230.00"),
+        ("4.5E-7", "0.00"),
+        ("123456789.999", "123456790.00"),
+    ],
+)
+def test_format_money_gives_two_decimals_exactly(value: str, text: str) -> None:
+    assert format_money(Decimal(value)) == text
