@@ -137,6 +137,11 @@ class BakktContext:
             self._sandbox = Sandbox(seed=self.settings.seed, start=self.settings.start).start()
         return self._sandbox
 
+    @property
+    def started_sandbox(self) -> Sandbox | None:
+        """The sandbox once a step has used it: reading a scenario's outputs must not start one."""
+        return self._sandbox
+
     def close(self) -> None:
         self._http.close()
         if self._sandbox is not None:

@@ -6,6 +6,8 @@ come from, first to last: the `Given a sandbox with seed ...` step, the
 `bakkt_sandbox(seed=..., start=...)` marker, the `bakkt_seed` and
 `bakkt_start` ini options. The step modules load only where pytest-bdd is
 installed, so plain pytest suites keep the fixtures without it.
+`--bakkt-report DIR` writes Cucumber JSON, JUnit XML and HTML reports with
+each scenario's events and S3 files attached (see `reports`).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 from simulator import Sandbox
 from simulator.sandbox import DEFAULT_START
 from simulator.testing.context import BakktContext, SandboxSettings
+from simulator.testing.reports import add_option, attach_outputs, configure_reports
 
 STEP_MODULES = (
     "simulator.testing.steps_setup",
@@ -41,10 +44,14 @@ pytest_plugins = STEP_MODULES if find_spec("pytest_bdd") is not None else ()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("bakkt_seed", "root seed of the sandboxes the bakkt fixtures start", default="0")
     parser.addini("bakkt_start", "start instant (ISO-8601, Z) of those sandboxes", default=DEFAULT_START)
+    add_option(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """First, so the report writers find their paths when they configure themselves."""
     config.addinivalue_line("markers", f"{MARKER}(seed=0, start=ISO): seed and start of the test's sandbox")
+    configure_reports(config)
 
 
 @pytest.fixture
@@ -64,11 +71,17 @@ def bakkt_aws() -> boto3.session.Session:
 
 
 @pytest.fixture
-def bakkt_context(bakkt_settings: SandboxSettings, bakkt_aws: boto3.session.Session) -> Iterator[BakktContext]:
-    """A fresh scenario context; its sandbox stops when the test ends."""
+def bakkt_context(
+    request: pytest.FixtureRequest, bakkt_settings: SandboxSettings, bakkt_aws: boto3.session.Session
+) -> Iterator[BakktContext]:
+    """A fresh scenario context; its sandbox stops when the test ends, once the reports have
+    what it left behind."""
     context = BakktContext(bakkt_settings, bakkt_aws)
     yield context
-    context.close()
+    try:
+        attach_outputs(request.node, context.started_sandbox)
+    finally:
+        context.close()
 
 
 @pytest.fixture
