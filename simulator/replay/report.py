@@ -1,4 +1,4 @@
-"""The report folder of a replay (CONTRACT section 14).
+"""The report folder of a replay (CONTRACT section 14), report.html included.
 
 Everything but `run-info.json` is a function of the scenario and the seed:
 JSON is written with sorted keys, lists keep journal, sending or key order,
@@ -24,6 +24,7 @@ from simulator.service.outputs import SENDER, Email
 REPORT_FORMAT = 1
 SUMMARY = "summary.json"
 RUN_INFO = "run-info.json"
+PAGE = "report.html"
 
 
 class ReportDirError(Exception):
@@ -92,6 +93,13 @@ def render_email(mail: Email) -> bytes:
     return message.as_bytes()
 
 
+def write_page(path: Path, result: RunResult) -> None:
+    """report.html; its charts need matplotlib, imported only when a report is written."""
+    from simulator.replay.html import render_page
+
+    path.write_text(render_page(result), encoding="utf-8")
+
+
 def write_report(result: RunResult, out: Path) -> None:
     """Clear `out` (see check_out_dir) and write the whole report into it."""
     check_out_dir(out)
@@ -109,6 +117,7 @@ def write_report(result: RunResult, out: Path) -> None:
         target.write_bytes(stored.body)
     for number, mail in enumerate(result.emails, start=1):
         (emails_dir / f"{number:04d}-{mail.client}.eml").write_bytes(render_email(mail))
+    write_page(out / PAGE, result)
     write_json(
         out / RUN_INFO,
         {
