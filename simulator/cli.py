@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.error import HTTPError
@@ -23,6 +25,7 @@ from simulator.replay import (
 from simulator.replay.runner import ScenarioRunner
 from simulator.replay.scenario import Scenario
 from simulator.replay.substitution import Substitution
+from simulator.replay.terminal import Verbosity, replay_display
 from simulator.sandbox import Sandbox
 from simulator.server import ServeError, ServeOptions, serve
 from simulator.service.statements import render_text as render_statement
@@ -65,21 +68,46 @@ def main() -> None:
     help="Report folder. Default: reports/<scenario name>/. It is cleared first, "
     "so it must be missing, empty, or an earlier report.",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing when every expectation holds; print the summary only when one fails. "
+    "No progress bar. The exit status does not change.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log each call to stderr as it runs (simulated time, where in the scenario, "
+    "status, method, path), instead of the progress bar.",
+)
 @click.pass_context
-def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | None) -> None:
+def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | None, quiet: bool, verbose: bool) -> None:
     """Run a scenario in simulated time and write a report folder.
 
     A scenario (see scenarios/quickstart.yaml) sets up the market and
     clients, makes requests in order, moves the clock, and lists what must
-    hold. The report folder gets summary.json, events.jsonl, requests.jsonl,
-    files/, emails/ and run-info.json.
+    hold. The report folder gets report.html (open it in a browser),
+    summary.json, events.jsonl, requests.jsonl, files/, emails/ and
+    run-info.json. A short summary is printed to stdout at the end.
+
+    While it runs, a progress bar on stderr shows the step reached and its
+    simulated time, then the report being written. The bar is drawn only
+    when stderr is a terminal and the environment variable CI is unset (or
+    "false" or "0"), so pipes and CI logs get no bar. --quiet hides it;
+    --verbose logs every call instead.
 
     \b
     Exit status:
       0  every expectation held
       1  an expectation failed (each one is printed: expected beside actual)
-      2  the scenario is invalid (the message names the file and the key)
+      2  the scenario is invalid (the message names the file and the key),
+         or the options are wrong (for example --quiet with --verbose)
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together: pick one.", ctx)
+    verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as exc:
@@ -89,9 +117,12 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
         check_out_dir(target)
     except ReportDirError as exc:
         stop(ctx, f"--out: {exc}")
-    result = run_scenario(loaded, seed=seed)
-    write_report(result, target)
-    click.echo(render_summary(result, target))
+    with replay_display(loaded, verbosity, sys.stderr, os.environ) as display:
+        result = run_scenario(loaded, seed=seed, progress=display.progress)
+        display.writing_report(target)
+        write_report(result, target)
+    if verbosity is not Verbosity.QUIET or not result.passed:
+        click.echo(render_summary(result, target))
     ctx.exit(EXIT_PASSED if result.passed else EXIT_FAILED)
 
 
@@ -113,6 +144,9 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
               help="Also write the ready line (JSON with the api and aws URLs) to this file.")
 @click.option("--admin-token", metavar="TOKEN", default=None,
               help="Require this X-Admin-Token header on every /sandbox/v1 control call.")
+@click.option("--record", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every request and its answer to FILE as a scenario that `bakkt-sim replay` "
+              "reproduces. Overwrites only an earlier recording; not with a --db that resumes.")
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -126,6 +160,7 @@ def serve_command(
     setup: Path | None,
     ready_file: Path | None,
     admin_token: str | None,
+    record: Path | None,
 ) -> None:
     """Serve the sandbox's HTTP API and its embedded AWS on real sockets.
 
@@ -139,7 +174,7 @@ def serve_command(
     Ctrl-C or SIGTERM.
     """
     try:
-        options = ServeOptions(host, port, seed, start, clock, speed, db, setup, ready_file, admin_token)
+        options = ServeOptions(host, port, seed, start, clock, speed, db, setup, ready_file, admin_token, record)
         ctx.exit(serve(options))
     except (ServeError, ScenarioError) as exc:
         stop(ctx, f"serve: {exc}")

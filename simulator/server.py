@@ -28,7 +28,10 @@ from simulator.api.wsgi import make_wsgi_app
 from simulator.engine.clock import iso_millis, parse_instant
 from simulator.engine.driver import RealtimeDriver
 from simulator.replay.loader import load_scenario
+from simulator.replay.recorder import SessionRecorder
+from simulator.replay.recording import RecordingFile, RecordPathError, check_record_path, header, scenario_name
 from simulator.replay.runner import ScenarioRunner
+from simulator.replay.scenario import Scenario
 from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
 from simulator.service.errors import UNAUTHORIZED, ApiError
@@ -54,6 +57,7 @@ class ServeOptions:
     setup: Path | None
     ready_file: Path | None
     admin_token: str | None
+    record: Path | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -72,11 +76,14 @@ class AdminGuard:
         self._token = token
 
     def __call__(self, request: ApiRequest) -> None:
-        if self._token is None:
-            return
-        given = request.headers.get("x-admin-token", "")
-        if not hmac.compare_digest(given.encode(), self._token.encode()):
+        if self.refuses(request):
             raise ApiError(401, UNAUTHORIZED)
+
+    def refuses(self, request: ApiRequest) -> bool:
+        if self._token is None:
+            return False
+        given = request.headers.get("x-admin-token", "")
+        return not hmac.compare_digest(given.encode(), self._token.encode())
 
 
 class _Shutdown(SystemExit):
@@ -107,13 +114,36 @@ def _settings(options: ServeOptions, log: CommandLog | None) -> tuple[int, str]:
     return int(chosen["seed"]), chosen["start"]
 
 
-def _apply_setup(runtime: Runtime, path: Path) -> None:
+def _apply_setup(runtime: Runtime, scenario: Scenario) -> None:
     """The scenario's `market` and `clients`, as if a client had sent them."""
-    scenario = load_scenario(path)
     runner = ScenarioRunner(scenario, runtime, Substitution(runtime.seed))
     runner.setup()
     if runner.failures:
-        raise ServeError(f"--setup {path}: " + "; ".join(f"{f.where}: {f.message}" for f in runner.failures))
+        raise ServeError(f"--setup {scenario.source}: " + "; ".join(f"{f.where}: {f.message}" for f in runner.failures))
+
+
+def _check_fresh_start(options: ServeOptions, log: CommandLog | None) -> None:
+    """A recording replays from the seed and start alone, so it cannot begin
+    from a resumed --db: the commands that built that state would be missing."""
+    if options.record is not None and log is not None and log.count():
+        raise ServeError(
+            f"--record cannot resume {options.db}: its {log.count()} earlier commands would be missing "
+            "from the recording; use a new --db or leave --db out"
+        )
+
+
+def _open_recording(options: ServeOptions, seed: int, start: str, setup: Scenario | None) -> RecordingFile | None:
+    """With --record, its file, with the scenario's head written."""
+    if options.record is None:
+        return None
+    try:
+        check_record_path(options.record)
+        description = f"A session of bakkt-sim serve with the {options.clock} clock."
+        return RecordingFile(options.record, header(scenario_name(options.record), description, seed, start, setup))
+    except RecordPathError as exc:
+        raise ServeError(f"--record {options.record}: {exc}") from None
+    except OSError as exc:
+        raise ServeError(f"--record {options.record}: cannot be written: {exc.strerror}") from None
 
 
 def serve(options: ServeOptions) -> int:
@@ -124,26 +154,35 @@ def serve(options: ServeOptions) -> int:
     except ValueError as exc:
         raise ServeError(f"--start: {exc}") from None
     log = CommandLog(options.db) if options.db is not None else None
+    _check_fresh_start(options, log)
     seed, start = _settings(options, log)
+    setup = load_scenario(options.setup) if options.setup is not None else None
+    recording = _open_recording(options, seed, start, setup)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     aws_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     aws_server.start()
     aws_host, aws_port = aws_server.get_host_and_port()
     aws_url = f"http://{aws_host}:{aws_port}"
     ports = EmbeddedAws.connect(aws_url)
+    guard = AdminGuard(options.admin_token)
     runtime = Runtime(
         seed=seed,
         start_ns=parse_instant(start),
         ports=ports,
         clock_mode=options.clock,
-        control_guard=AdminGuard(options.admin_token),
+        control_guard=guard,
         log=log,
     )
     resumed = runtime.replay_log() if log is not None and log.count() else 0
-    if options.setup is not None and not resumed:
-        _apply_setup(runtime, options.setup)
+    if setup is not None and not resumed:
+        _apply_setup(runtime, setup)
+    recorder = SessionRecorder(runtime, recording, guard.refuses, aws_url) if recording is not None else None
     server: Any = waitress.create_server(
-        make_wsgi_app(runtime.dispatch), host=options.host, port=options.port, threads=SERVER_THREADS, ident="bakkt-sandbox"
+        make_wsgi_app(recorder or runtime.dispatch),
+        host=options.host,
+        port=options.port,
+        threads=SERVER_THREADS,
+        ident="bakkt-sandbox",
     )
     driver = _start_driver(runtime, options) if options.clock == "realtime" else None
     host = options.host if ":" not in options.host else f"[{options.host}]"
@@ -156,7 +195,8 @@ def serve(options: ServeOptions) -> int:
         print(line, flush=True)
         print(
             f"serving from {iso_millis(runtime.core.now)} simulated, clock {options.clock}"
-            + (f", {resumed} commands replayed from {options.db}" if resumed else ""),
+            + (f", {resumed} commands replayed from {options.db}" if resumed else "")
+            + (f", recording to {options.record}" if recording is not None else ""),
             file=sys.stderr,
             flush=True,
         )
@@ -173,6 +213,8 @@ def serve(options: ServeOptions) -> int:
         aws_server.stop()
         if log is not None:
             log.close()
+        if recorder is not None:
+            recorder.close()
     return 0
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from simulator.replay.fields import Node
+from simulator.replay.fields import Node, describe
 from simulator.replay.scenario import (
+    CLIENTS_PATH,
     CONTROL_PREFIX,
     METHODS,
     SCENARIO_VERSION,
@@ -36,12 +38,25 @@ from simulator.sandbox import DEFAULT_START
 T = TypeVar("T")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 CALL_REQUIRED = ("method", "path")
-CALL_OPTIONAL = ("body", "query")
+CALL_OPTIONAL = ("body", "raw_body", "query")
 STEP_KEYS = {
-    "request": ("at", "as", "expect"),
-    "control": ("at",),
+    "request": ("at", "as", "authorization", "expect", "literal"),
+    "control": ("at", "literal"),
     "advance": (),
 }
+
+
+@dataclass(frozen=True)
+class LiteralNode(Node):
+    """A node under a `literal: true` step: its strings may hold `${...}` as plain text."""
+
+    def child(self, key: str | int, value: Any) -> Node:
+        return LiteralNode(self.source, (*self.path, key), value)
+
+    def text(self) -> str:
+        if not isinstance(self.value, str):
+            self.fail(f"must be a string, not {describe(self.value)}")
+        return self.value
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -63,7 +78,7 @@ def parse_scenario(root: Node) -> Scenario:
         fields["name"].fail("must be letters, digits, '.', '_' or '-' (it names the report folder)")
     market = {symbol: settings.json_object() for symbol, settings in named(fields, "market").items()}
     clients = tuple(parse_client(client_id, node) for client_id, node in named(fields, "clients").items())
-    client_ids = {client.client_id for client in clients}
+    client_ids = {client.client_id for client in clients} | clients_created_by_steps(listed(fields, "steps"))
     return Scenario(
         source=root.source,
         name=name,
@@ -100,6 +115,23 @@ def parse_client(client_id: str, node: Node) -> ClientSetup:
     return ClientSetup(client_id, body, tuple(item.json_object() for item in accounts.items()))
 
 
+def clients_created_by_steps(steps: list[Node]) -> set[str]:
+    """Client ids a control step provisions (POST /sandbox/v1/clients): `as`
+    and the final expectations may name them like the `clients` section's.
+
+    Read before the steps are checked, so any shape problem is left to them.
+    """
+    created: set[str] = set()
+    for node in steps:
+        control = node.value.get("control") if isinstance(node.value, dict) else None
+        if not isinstance(control, dict) or (control.get("method"), control.get("path")) != ("POST", CLIENTS_PATH):
+            continue
+        body = control.get("body")
+        if isinstance(body, dict) and isinstance(body.get("clientId"), str):
+            created.add(body["clientId"])
+    return created
+
+
 def item_index(node: Node) -> int:
     index = node.path[-1]
     assert isinstance(index, int)
@@ -123,19 +155,31 @@ def parse_step(node: Node, client_ids: Collection[str]) -> Step:
         node.fail(f"unknown step kind (found: {found}); a step has exactly one of: request, control, advance")
     kind = kinds[0]
     fields = node.mapping(required=(kind,), optional=STEP_KEYS[kind])
+    literal = read(fields, "literal", flag, False)
+    if literal:
+        fields = LiteralNode(node.source, node.path, node.value).mapping(required=(kind,), optional=STEP_KEYS[kind])
     action: Action
     if kind == "request":
+        if "as" in fields and "authorization" in fields:
+            fields["authorization"].fail("give as (log in as a client) or authorization (a header as written), not both")
         action = RequestStep(
             call=parse_call(fields["request"].mapping(required=CALL_REQUIRED, optional=CALL_OPTIONAL), control=False),
             as_client=read(fields, "as", lambda as_node: known_client(as_node, client_ids), None),
             expect=read(fields, "expect", parse_response_expect, None),
+            authorization=read(fields, "authorization", Node.text, None),
         )
     elif kind == "control":
         control = fields["control"].mapping(required=CALL_REQUIRED, optional=(*CALL_OPTIONAL, "expect"))
         action = ControlStep(parse_call(control, control=True), read(control, "expect", parse_response_expect, None))
     else:
         action = parse_advance(fields["advance"])
-    return Step(item_index(node), read(fields, "at", Node.instant, None), action)
+    return Step(item_index(node), read(fields, "at", Node.instant, None), action, literal)
+
+
+def flag(node: Node) -> bool:
+    if not isinstance(node.value, bool):
+        node.fail(f"must be true or false, not {describe(node.value)}")
+    return node.value
 
 
 def parse_call(fields: dict[str, Node], *, control: bool) -> HttpCall:
@@ -144,12 +188,22 @@ def parse_call(fields: dict[str, Node], *, control: bool) -> HttpCall:
         fields["path"].fail("must start with /")
     if control and not path.startswith(CONTROL_PREFIX):
         fields["path"].fail(f"must start with {CONTROL_PREFIX} (use a request step for the vendor API)")
+    if "body" in fields and "raw_body" in fields:
+        fields["raw_body"].fail("give body (JSON) or raw_body (sent as written), not both")
     return HttpCall(
         method=fields["method"].choice(METHODS),
         path=path,
         body=read(fields, "body", Node.json, None),
         query={key: query_value(value) for key, value in named(fields, "query").items()},
+        raw_body=read(fields, "raw_body", raw_body, None),
     )
+
+
+def raw_body(node: Node) -> str | bytes:
+    """Text is sent as written, placeholders included; !!binary for bytes that are not UTF-8."""
+    if not isinstance(node.value, (str, bytes)):
+        node.fail(f"must be a string (sent as written) or !!binary, not {describe(node.value)}")
+    return node.value
 
 
 def query_value(node: Node) -> str:

@@ -9,13 +9,17 @@ every problem at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from simulator.api.http import ApiResponse
+from simulator.api.http import ApiRequest, ApiResponse
 from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
+from simulator.replay.progress import SETUP, ProgressCallback, ReplayProgress
 from simulator.replay.scenario import (
+    CLIENTS_PATH,
     AdvanceStep,
     ClientSetup,
     ControlStep,
@@ -42,6 +46,30 @@ def decoded(response: ApiResponse) -> Any:
         return response.body.decode("utf-8", errors="replace")
 
 
+Resolve = Callable[[Any], Any]
+
+
+def verbatim(value: Any) -> Any:
+    """A literal step's strings: sent and compared as written."""
+    return value
+
+
+def resolved(call: HttpCall, resolve: Resolve) -> HttpCall:
+    """The call with its placeholders replaced; a raw body is always sent as written."""
+    return replace(call, path=resolve(call.path), body=resolve(call.body), query=resolve(dict(call.query)))
+
+
+def resolved_expect(expect: ResponseExpect | None, resolve: Resolve) -> ResponseExpect | None:
+    return None if expect is None else replace(expect, body=resolve(expect.body))
+
+
+def shown_body(call: HttpCall) -> Any:
+    """The body as `requests.jsonl` shows it: JSON, or a raw body's text."""
+    if isinstance(call.raw_body, bytes):
+        return call.raw_body.decode("utf-8", errors="replace")
+    return call.body if call.raw_body is None else call.raw_body
+
+
 class ScenarioRunner:
     """One run: performs setup and steps on `sandbox`, collecting records."""
 
@@ -54,14 +82,23 @@ class ScenarioRunner:
         self._credentials: dict[str, dict[str, str]] = {}
         self._tokens: dict[str, tuple[str, int]] = {}
         """client -> (token, instant it was issued)."""
+        self._logged_in_by_steps: set[str] = set()
+        """Clients a login step logged in: from then on the scenario owns their
+        token, so `as` sends the one its latest login returned, even expired,
+        and the runner never adds a login of its own."""
 
     # calls
 
-    def send(self, where: str, step: int | None, call: HttpCall, token: str | None = None) -> tuple[ApiResponse, Any]:
-        path, body, query = self.resolve(call.path), self.resolve(call.body), self.resolve(dict(call.query))
-        response = self.sandbox.call(call.method, path, body, token=token, query=query)
+    def send(
+        self, where: str, step: int | None, call: HttpCall, authorization: str | None = None
+    ) -> tuple[ApiResponse, Any]:
+        """Send a call whose placeholders are resolved, and record it."""
+        headers = {"authorization": authorization} if authorization else {}
+        response = self.sandbox.dispatch(ApiRequest(call.method, call.path, call.query, headers, call.payload()))
         answer = decoded(response)
-        self.requests.append(RequestRecord(where, step, call.method, path, query, body, response.status, answer))
+        self.requests.append(
+            RequestRecord(where, step, call.method, call.path, call.query, shown_body(call), response.status, answer)
+        )
         return response, answer
 
     def check(self, where: str, call: HttpCall, status: int, answer: Any, expect: ResponseExpect | None) -> bool:
@@ -74,10 +111,10 @@ class ScenarioRunner:
             if expect.status is not None and status != expect.status:
                 problems.append(f"status: expected {expect.status}, actual {status}")
             if expect.body is not None:
-                problems.extend(str(m) for m in mismatches(self.resolve(expect.body), answer, "body"))
+                problems.extend(str(m) for m in mismatches(expect.body, answer, "body"))
         if not problems:
             return True
-        request = f"{call.method} {self.resolve(call.path)}"
+        request = f"{call.method} {call.path}"
         self.failures.append(Failure(where, "\n".join([request, *problems, f"answer: {show(answer)}"])))
         return False
 
@@ -91,27 +128,45 @@ class ScenarioRunner:
     def setup(self) -> None:
         """Market settings first, so clients and accounts start in the intended market."""
         for symbol, settings in self.scenario.market.items():
-            self.exchange(f"market.{symbol}", None, HttpCall("POST", f"{CONTROL}/market/{symbol}", dict(settings)))
+            call = HttpCall("POST", f"{CONTROL}/market/{symbol}", dict(settings))
+            self.exchange(f"market.{symbol}", None, resolved(call, self.resolve))
         for client in self.scenario.clients:
             self.provision(client)
 
     def provision(self, client: ClientSetup) -> None:
         where = f"clients.{client.client_id}"
-        answer = self.exchange(where, None, HttpCall("POST", f"{CONTROL}/clients", dict(client.body)))
+        answer = self.exchange(where, None, resolved(HttpCall("POST", CLIENTS_PATH, dict(client.body)), self.resolve))
         if answer is None:
             return
-        self._credentials[client.client_id] = {"logonId": answer["logonId"], "password": answer["password"]}
+        self.learn_credentials(answer)
         for index, accounts in enumerate(client.accounts):
-            path = f"{CONTROL}/clients/{client.client_id}/accounts"
-            self.exchange(f"{where}.accounts[{index}]", None, HttpCall("POST", path, dict(accounts)))
+            call = HttpCall("POST", f"{CLIENTS_PATH}/{client.client_id}/accounts", dict(accounts))
+            self.exchange(f"{where}.accounts[{index}]", None, resolved(call, self.resolve))
+
+    def learn_credentials(self, provisioning: Any) -> None:
+        """Keep a new client's logon, from the answer of POST /sandbox/v1/clients."""
+        self._credentials[provisioning["clientId"]] = {
+            "logonId": provisioning["logonId"],
+            "password": provisioning["password"],
+        }
+
+    def learn_token(self, login: Any) -> None:
+        """A login step's token becomes its client's: later `as` steps send it."""
+        token = login.get("token") if isinstance(login, dict) else None
+        owner = self.sandbox.core.tokens.get(token) if isinstance(token, str) else None
+        if token is None or owner is None:
+            return
+        self._tokens[owner.client_id] = (token, self.sandbox.core.now)
+        self._logged_in_by_steps.add(owner.client_id)
 
     # steps
 
     def token_for(self, step: Step, client_id: str) -> str | None:
-        """A live token for the client, logging in again once the cached one expires."""
+        """The client's token: the latest login step's, else a live one, logging
+        in again once the cached one expires."""
         now = self.sandbox.core.now
         cached = self._tokens.get(client_id)
-        if cached is not None and now < cached[1] + TOKEN_LIFETIME_NS:
+        if cached is not None and (client_id in self._logged_in_by_steps or now < cached[1] + TOKEN_LIFETIME_NS):
             return cached[0]
         where = f"{step.where}.as"
         credentials = self._credentials.get(client_id)
@@ -131,36 +186,55 @@ class ScenarioRunner:
     def run_step(self, step: Step) -> None:
         if step.at is not None:
             self.advance(f"{step.where}.at", step.index, AdvanceStep(to=step.at, seconds=None))
+        resolve = verbatim if step.literal else self.resolve
         action = step.action
         if isinstance(action, AdvanceStep):
             self.advance(f"{step.where}.advance", step.index, action)
         elif isinstance(action, ControlStep):
-            self.exchange(f"{step.where}.control", step.index, action.call, action.expect)
+            call = resolved(action.call, resolve)
+            where = f"{step.where}.control"
+            response, answer = self.send(where, step.index, call)
+            if (call.method, call.path) == ("POST", CLIENTS_PATH) and response.status == 201:
+                self.learn_credentials(answer)
+            self.check(where, call, response.status, answer, resolved_expect(action.expect, resolve))
         else:
-            self.run_request(step, action)
+            self.run_request(step, action, resolve)
 
-    def run_request(self, step: Step, action: RequestStep) -> None:
-        token = None
+    def run_request(self, step: Step, action: RequestStep, resolve: Resolve) -> None:
+        authorization = resolve(action.authorization)
         if action.as_client is not None:
-            token = self.token_for(step, action.as_client)
-            if token is None:
+            authorization = self.token_for(step, action.as_client)
+            if authorization is None:
                 return
-        response, answer = self.send(step.where, step.index, action.call, token)
+        call = resolved(action.call, resolve)
+        response, answer = self.send(step.where, step.index, call, authorization)
+        if (call.method, call.path) == ("POST", LOGIN_PATH) and response.status == 200:
+            self.learn_token(answer)
         if action.expect is not None:
-            self.check(f"{step.where}.expect", action.call, response.status, answer, action.expect)
+            self.check(f"{step.where}.expect", call, response.status, answer, resolved_expect(action.expect, resolve))
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
-    """Replay `scenario` in simulated time; `seed` overrides the file's."""
+def run_scenario(scenario: Scenario, seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
+    """Replay `scenario` in simulated time; `seed` overrides the file's.
+
+    `progress` hears about the setup, then about each step as it finishes,
+    so a long replay can be watched; it only observes the run.
+    """
     seed = scenario.seed if seed is None else seed
     resolve = Substitution(seed)
+    total = len(scenario.steps)
     began = time.perf_counter()
     with Sandbox(seed=seed, start=scenario.start) as sandbox:
         runner = ScenarioRunner(scenario, sandbox.runtime, resolve)
         runner.setup()
         set_up = time.perf_counter()
-        for step in scenario.steps:
+        if progress is not None:
+            progress(ReplayProgress(SETUP, 0, total, sandbox.core.now, tuple(runner.requests)))
+        for done, step in enumerate(scenario.steps, start=1):
+            first = len(runner.requests)
             runner.run_step(step)
+            if progress is not None:
+                progress(ReplayProgress(step.where, done, total, sandbox.core.now, tuple(runner.requests[first:])))
         stepped = time.perf_counter()
         core = sandbox.core
         events, files, emails = tuple(core.journal.entries), tuple(core.files.list()), tuple(core.mail.list())

@@ -6,6 +6,7 @@ depends on the seed the run uses.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 SCENARIO_VERSION = 1
 METHODS = ("GET", "POST")
 CONTROL_PREFIX = "/sandbox/v1/"
+CLIENTS_PATH = "/sandbox/v1/clients"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,17 @@ class HttpCall:
     body: Any = None
     """JSON body; None sends no body."""
     query: Mapping[str, str] = field(default_factory=dict)
+    raw_body: str | bytes | None = None
+    """Bytes sent exactly as written, instead of `body`: a body that is not
+    JSON, so a client's malformed request can be replayed."""
+
+    def payload(self) -> bytes:
+        """The request body on the wire."""
+        if isinstance(self.raw_body, bytes):
+            return self.raw_body
+        if self.raw_body is not None:
+            return self.raw_body.encode()
+        return b"" if self.body is None else json.dumps(self.body).encode()
 
 
 @dataclass(frozen=True)
@@ -46,11 +59,16 @@ class ResponseExpect:
 
 @dataclass(frozen=True)
 class RequestStep:
-    """A call to the API, logged in as `as_client` (no token when None)."""
+    """A call to the API, logged in as `as_client` (no token when None).
+
+    `authorization` instead sends that Authorization header as written: a
+    token no login of the scenario returned, such as an invalid one.
+    """
 
     call: HttpCall
     as_client: str | None
     expect: ResponseExpect | None
+    authorization: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,9 @@ class Step:
     at: str | None
     """Advance the clock to this instant before the action."""
     action: Action
+    literal: bool = False
+    """Strings are used as written: `${uuid:NAME}` is not replaced (a recorded
+    request or answer that holds such text)."""
 
     @property
     def where(self) -> str:

@@ -1,0 +1,139 @@
+"""`serve --record`: the dispatch the server mounts, writing each request as a step.
+
+One lock runs a request and writes its step, so the file's order is the
+order the sandbox ran the requests in, whatever the server's threads do.
+The instant is read under the kernel lock the request runs under, so a
+realtime clock cannot move between the reading and the running: `at` is
+exactly when it ran, and a replay moves the clock there first.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from simulator.api.http import ApiRequest, ApiResponse, json_response
+from simulator.replay.recording import Exchange, RecordingFile, step_document
+from simulator.replay.runner import LOGIN_PATH
+from simulator.replay.scenario import CONTROL_PREFIX, METHODS
+from simulator.runtime import Runtime
+
+CLOCK_PATHS = (f"{CONTROL_PREFIX}clock", f"{CONTROL_PREFIX}clock/advance")
+MANUAL = "manual"
+
+
+def bare_token(authorization: str) -> str:
+    """The token an Authorization header carries, read the way the sandbox reads it."""
+    raw = authorization.strip()
+    return raw[7:].strip() if raw[:7].lower() == "bearer " else raw
+
+
+class SessionRecorder:
+    """Runs each request on `runtime` and appends it, with its answer, to `file`.
+
+    `refused` tells a control call the admin token turned away: it changed
+    nothing, and a replay (which has no admin token) could not refuse it, so
+    it is left out with a comment. `aws_endpoint` is the embedded AWS's URL,
+    which a replay's answers cannot hold.
+    """
+
+    def __init__(
+        self, runtime: Runtime, file: RecordingFile, refused: Callable[[ApiRequest], bool], aws_endpoint: str
+    ) -> None:
+        self._runtime = runtime
+        self._file = file
+        self._refused = refused
+        self._aws_endpoint = aws_endpoint
+        self._lock = threading.Lock()
+        self._clock_ns = runtime.core.now
+        """Where the clock stood after the previous recorded request: a replay is there too."""
+        self._latest_tokens: dict[str, str] = {}
+        """client -> the token its latest recorded login returned."""
+
+    def __call__(self, request: ApiRequest) -> ApiResponse:
+        with self._lock:
+            kernel = self._runtime.core.kernel
+            with kernel.lock:
+                ran_ns = kernel.now
+                status, payload, delay = self._runtime.dispatch.execute(request)
+                settled_ns = self._runtime.core.now
+                owner = self._login_owner(request, status, payload)
+            if owner is not None:
+                self._latest_tokens[owner] = payload["token"]
+            response = json_response(status, payload)
+            if not self._file.closed and self._replayable(request, status):
+                at_ns = None if ran_ns == self._clock_ns else ran_ns
+                exchange = Exchange(
+                    request.method, request.path, request.query, request.body, self._auth(request), at_ns, status,
+                    self._expected(request, json.loads(response.body)),
+                )  # fmt: skip
+                self._file.append(step_document(exchange))
+                self._clock_ns = settled_ns
+        if delay:
+            time.sleep(delay)  # an API fault's transport delay, outside the lock like the dispatch's own
+        return response
+
+    def close(self) -> None:
+        """Stop writing: requests still answered while the server stops are not recorded."""
+        with self._lock:
+            self._file.close()
+
+    def _login_owner(self, request: ApiRequest, status: int, payload: Any) -> str | None:
+        """The client a successful login logged in, read from the sandbox that issued the token."""
+        if (request.method, request.path, status) != ("POST", LOGIN_PATH, 200) or not isinstance(payload, dict):
+            return None
+        token = self._runtime.core.tokens.get(payload.get("token", ""))
+        return None if token is None else token.client_id
+
+    def _replayable(self, request: ApiRequest, status: int) -> bool:
+        """False, with a comment in the file, for a request a scenario cannot send.
+
+        Both kinds are answered before the sandbox runs anything, so leaving
+        them out changes nothing that follows.
+        """
+        where = f"{request.method} {json.dumps(request.path)}"
+        if request.method not in METHODS:
+            self._file.note(f"not recorded: {where} answered {status}; a scenario sends only {' and '.join(METHODS)}")
+            return False
+        if status == 401 and request.path.startswith(CONTROL_PREFIX) and self._refused(request):
+            self._file.note(f"not recorded: {where} answered 401 for its X-Admin-Token")
+            return False
+        return True
+
+    def _auth(self, request: ApiRequest) -> Mapping[str, str]:
+        """`as` for the latest token a recorded login gave a client, the header as sent otherwise.
+
+        The replay's logins return the same tokens in the same order, so `as`
+        sends the very token the session sent; an older, an invalid or a
+        malformed token is sent as written.
+        """
+        header = request.headers.get("authorization")
+        if header is None:
+            return {}
+        token = bare_token(header)
+        for client, latest in self._latest_tokens.items():
+            if latest == token:
+                return {"as": client}
+        return {"authorization": header}
+
+    def _expected(self, request: ApiRequest, answer: Any) -> Any:
+        """The answer a replay must give. What only this server can say is left
+        out: the embedded AWS's URL (a provisioning answer's `queueUrl`) and,
+        since a replay's clock is manual, a realtime clock's `mode`."""
+        expected = self._without_endpoint(answer)
+        if self._runtime.clock_mode == MANUAL or request.path not in CLOCK_PATHS or not isinstance(expected, dict):
+            return expected
+        return {key: value for key, value in expected.items() if key != "mode"}
+
+    def _without_endpoint(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: self._without_endpoint(item)
+                for key, item in value.items()
+                if not (isinstance(item, str) and item.startswith(f"{self._aws_endpoint}/"))
+            }
+        if isinstance(value, list):
+            return [self._without_endpoint(item) for item in value]
+        return value
