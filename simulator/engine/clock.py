@@ -59,20 +59,35 @@ def to_datetime(ns: int) -> datetime:
     return _EPOCH + timedelta(microseconds=ns // 1000)
 
 
+@lru_cache(maxsize=64)
+def utc_day(day: int) -> date:
+    """The UTC calendar date of day number `day` since the epoch."""
+    return _EPOCH.date() + timedelta(days=day)
+
+
+def _utc_clock(ns: int) -> str:
+    """`2026-03-02T15:30:00`, by integer arithmetic: million-row files format
+    a time per row, and strftime costs several times more."""
+    day, second_of_day = divmod(ns // NS_PER_SECOND, 86_400)
+    hour, second_of_hour = divmod(second_of_day, 3_600)
+    minute, second = divmod(second_of_hour, 60)
+    return f"{utc_day(day).isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
 def iso_seconds(ns: int) -> str:
-    return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc_clock(ns) + "Z"
 
 
 @lru_cache(maxsize=256)
 def iso_millis(ns: int) -> str:
     """`createdAt` style: milliseconds and Z."""
-    return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%S.") + f"{(ns // NS_PER_MS) % 1000:03d}Z"
+    return f"{_utc_clock(ns)}.{(ns // NS_PER_MS) % 1000:03d}Z"
 
 
 @lru_cache(maxsize=256)
 def iso_nanos(ns: int) -> str:
     """Event envelope `timestamp` style: nanoseconds and Z."""
-    return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ns % NS_PER_SECOND:09d}Z"
+    return f"{_utc_clock(ns)}.{ns % NS_PER_SECOND:09d}Z"
 
 
 def central_datetime(ns: int) -> datetime:

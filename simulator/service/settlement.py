@@ -18,7 +18,7 @@ from typing import TextIO
 from simulator.domain.decimals import format_decimal, format_money
 from simulator.domain.settlement import FirmTrade, SettlementEntry, net_settlement, summarize
 from simulator.engine.calendar import SETTLEMENT_CUTOFF
-from simulator.engine.clock import central_date, central_instant, iso_millis, iso_seconds, to_datetime
+from simulator.engine.clock import NS_PER_DAY, central_date, central_instant, iso_millis, iso_seconds, utc_day
 from simulator.engine.gc_pause import gc_paused
 from simulator.service.core import SandboxCore
 from simulator.service.state import ClientRecord, FundingModel
@@ -61,8 +61,9 @@ def detail_row(entry: SettlementEntry, trade_day: str, execution_time: str) -> l
 
 
 @lru_cache(maxsize=64)
-def trade_date(ns: int) -> str:
-    return to_datetime(ns).strftime("%m/%d/%Y")
+def trade_date(day: int) -> str:
+    """The Trade Date column of UTC day number `day`."""
+    return utc_day(day).strftime("%m/%d/%Y")
 
 
 def in_time_order(entries: Sequence[SettlementEntry]) -> bool:
@@ -77,7 +78,7 @@ def detail_rows(entries: Sequence[SettlementEntry]) -> Iterator[list[str]]:
     """
     ordered = entries if in_time_order(entries) else sorted(entries, key=attrgetter("executed_ns"))
     for executed_ns, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
-        trade_day, execution_time = trade_date(executed_ns), iso_millis(executed_ns)
+        trade_day, execution_time = trade_date(executed_ns // NS_PER_DAY), iso_millis(executed_ns)
         for entry in sorted(same_instant, key=attrgetter("execution_id")):
             yield detail_row(entry, trade_day, execution_time)
 
