@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
+from functools import lru_cache
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -82,9 +84,25 @@ def object_path(root: Path, client: str, key: str) -> Path:
     return root.joinpath(client, *parts)
 
 
+class RepeatedHeaders(HeaderRegistry):
+    """The standard header classes, each (name, value) parsed once.
+
+    Parsing dominates rendering an email, and a replay's emails repeat the
+    sender, each investor's address, the content headers and the send
+    instants; the parsed headers are immutable, so sharing them is safe.
+    """
+
+    @lru_cache(maxsize=4096)
+    def __call__(self, name: str, value: Any) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+EMAIL_POLICY = SMTP.clone(header_factory=RepeatedHeaders())
+
+
 def render_email(mail: Email) -> bytes:
     """An RFC 822 message; the Date is the simulated send time, no Message-ID."""
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=EMAIL_POLICY)
     message["From"] = SENDER
     message["To"] = mail.to
     message["Subject"] = mail.subject
