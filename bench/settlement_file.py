@@ -2,7 +2,9 @@
 to disk, beside csv.writer writing the same rows (already text) in the same
 process. Targets: at least 50% of csv.writer's rate; memory that does not grow
 with the row count (the extra memory the writer takes, measured with
-tracemalloc at two sizes).
+tracemalloc at two sizes). The two writers take turns, `--rounds` times, and
+each keeps its best time, so a busy moment of a shared machine does not
+decide the ratio.
 """
 from __future__ import annotations
 
@@ -73,18 +75,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--executions", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bakkt-bench-detail.csv"))
-    count = parser.parse_args().executions
-    out = parser.parse_args().out
+    parser.add_argument("--rounds", type=int, default=3)
+    arguments = parser.parse_args()
+    count, out = arguments.executions, arguments.out
     entries = executions(count)
     rows = list(detail_rows(entries))
-    baseline = csv_writer_seconds(rows, out)
+    baseline = ours = float("inf")
+    for _ in range(arguments.rounds):
+        baseline = min(baseline, csv_writer_seconds(rows, out))
+        ours = min(ours, sandbox_seconds(entries, out))
     del rows
-    ours = sandbox_seconds(entries, out)
     size_mb = out.stat().st_size / 2**20
     small = extra_memory_mb(entries[: count // 10], out)
     large = extra_memory_mb(entries, out)
     report(
-        f"settlement detail file, {count:,} executions in one window ({size_mb:.0f} MB)",
+        f"settlement detail file, {count:,} executions in one window ({size_mb:.0f} MB), best of {arguments.rounds}",
         {
             "csv.writer of the same rows, rows/s": f"{count / baseline:,.0f}",
             "sandbox detail file, rows/s": f"{count / ours:,.0f} ({baseline / ours:.0%} of csv.writer)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from functools import lru_cache
@@ -28,6 +29,8 @@ DETAIL_HEADER = [
     "Symbol", "Last Quantity", "Last Price", "Notional", "Fees", "Total",
 ]  # fmt: skip
 SUMMARY_HEADER = ["coin", "firm notional", "firm qty", "allocation qty", "diff qty"]
+_QUOTE_OR_BREAK = re.compile('["\r\n]')
+"""Besides the delimiter, what makes csv.writer quote a cell."""
 
 
 def _csv(rows: Iterable[list[str]]) -> str:
@@ -39,25 +42,6 @@ def _csv(rows: Iterable[list[str]]) -> str:
 
 def _preamble(start_ns: int, end_ns: int, amount: str) -> list[list[str]]:
     return [["From", iso_seconds(start_ns)], ["To", iso_seconds(end_ns)], ["Net Settlement", amount], []]
-
-
-def detail_row(entry: SettlementEntry, trade_day: str, execution_time: str) -> list[str]:
-    """One execution's row; the date and time strings are shared by every
-    execution of one instant, so they are made once per instant."""
-    return [
-        entry.account,
-        entry.client_order_id,
-        entry.execution_id,
-        trade_day,
-        execution_time,
-        entry.side,  # a StrEnum: csv writes its value
-        entry.symbol,
-        format_decimal(entry.quantity),
-        format_decimal(entry.price),
-        format_money(entry.notional),
-        format_money(entry.fee),
-        format_money(entry.total),
-    ]
 
 
 @lru_cache(maxsize=64)
@@ -75,21 +59,48 @@ def detail_rows(entries: Sequence[SettlementEntry]) -> Iterator[list[str]]:
 
     The sandbox's log is in time order already (time never goes back), so only
     the executions of one instant need sorting; other input is sorted whole.
+    The date and time columns are made once per instant.
     """
     ordered = entries if in_time_order(entries) else sorted(entries, key=attrgetter("executed_ns"))
     for executed_ns, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
         trade_day, execution_time = trade_date(executed_ns // NS_PER_DAY), iso_millis(executed_ns)
         for entry in sorted(same_instant, key=attrgetter("execution_id")):
-            yield detail_row(entry, trade_day, execution_time)
+            yield [
+                entry.account,
+                entry.client_order_id,
+                entry.execution_id,
+                trade_day,
+                execution_time,
+                entry.side,  # a StrEnum: csv writes its value
+                entry.symbol,
+                format_decimal(entry.quantity),
+                format_decimal(entry.price),
+                format_money(entry.notional),
+                format_money(entry.fee),
+                format_money(entry.total),
+            ]
+
+
+def detail_lines(entries: Sequence[SettlementEntry]) -> Iterator[str]:
+    """The rows as CSV lines, byte for byte what csv.writer writes.
+
+    Only the Account ID and Client Order ID hold text a client chose; a row
+    whose text needs quoting goes through csv.writer, and every other row is
+    joined directly, half again as fast in a million-row window.
+    """
+    for cells in detail_rows(entries):
+        line = ",".join(cells)
+        if line.count(",") == len(cells) - 1 and _QUOTE_OR_BREAK.search(line) is None:
+            yield line + "\n"
+        else:
+            yield _csv([cells])
 
 
 def write_detail(stream: TextIO, start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> None:
     """Stream the detail file: memory does not grow with the number of rows."""
-    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     with gc_paused():
-        writer.writerows(_preamble(start_ns, end_ns, format_money(net_settlement(entries))))
-        writer.writerow(DETAIL_HEADER)
-        writer.writerows(detail_rows(entries))
+        stream.write(_csv([*_preamble(start_ns, end_ns, format_money(net_settlement(entries))), DETAIL_HEADER]))
+        stream.writelines(detail_lines(entries))
 
 
 def detail_file(start_ns: int, end_ns: int, entries: Sequence[SettlementEntry]) -> str:

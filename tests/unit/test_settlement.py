@@ -1,6 +1,8 @@
 """Daily net settlement: amounts, the summary, the window and both files (CONTRACT sections 2 and 9)."""
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +21,8 @@ from simulator.domain.settlement import (
 )
 from simulator.engine.calendar import SETTLEMENT_CUTOFF
 from simulator.engine.clock import NS_PER_SECOND, central_instant, parse_instant
-from simulator.service.settlement import detail_file, summary_file, window_start
+from simulator.service.settlement import DETAIL_HEADER as DETAIL_COLUMNS
+from simulator.service.settlement import detail_file, detail_rows, summary_file, window_start
 
 HOUR_NS = 3600 * NS_PER_SECOND
 DETAIL_HEADER = (
@@ -288,6 +291,21 @@ def test_detail_file_text() -> None:
         '"a,b",d-1,d-1,03/02/2026,2026-03-02T20:00:00.000Z,DEPOSIT,USD,500,1,500.00,0.00,500.00\n'
         "INV00001,w-1,w-1,03/03/2026,2026-03-03T02:00:00.007Z,WITHDRAWAL,USD,120.25,1,120.25,0.00,120.25\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("account", "client_order_id"),
+    [("a,b", "plain"), ('say "hi"', "o-1"), ("two\nlines", "o-2"), ("cr\r", "o-3"), ("INV1", "x,y"), ("INV2", 'q"')],
+)
+def test_client_chosen_text_is_quoted_as_csv_writer_quotes_it(account: str, client_order_id: str) -> None:
+    entries = [
+        entry(EntrySide.BUY, "10", account="INV00001", execution_id="x-1"),
+        entry(EntrySide.SELL, "20", account=account, client_order_id=client_order_id, execution_id="x-2"),
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([DETAIL_COLUMNS, *detail_rows(entries)])
+    text = detail_file(*WINDOW, entries)
+    assert text.endswith(buffer.getvalue())
 
 
 def test_summary_file_text() -> None:
