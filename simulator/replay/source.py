@@ -36,11 +36,17 @@ class StrictLoader(StrictConstruction, yaml.SafeLoader):
     """The pure-Python parser: accepts every string Python can hold (lone surrogates from JSON too)."""
 
 
-class FastStrictLoader(StrictConstruction, yaml.CSafeLoader):
-    """libyaml's parser, five times faster on a 10,000-step scenario; stricter about escapes."""
+LOADERS: list[type[yaml.SafeLoader] | type[yaml.CSafeLoader]] = [StrictLoader]
+"""Tried in order; the last one decides and its error is the one reported."""
 
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml, as its wheels are
 
-for _loader in (StrictLoader, FastStrictLoader):
+    class FastStrictLoader(StrictConstruction, yaml.CSafeLoader):
+        """libyaml's parser, five times faster on a 10,000-step scenario; stricter about escapes."""
+
+    LOADERS.insert(0, FastStrictLoader)
+
+for _loader in LOADERS:
     _loader.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -70,11 +76,13 @@ def read_yaml(path: Path) -> Any:
         raise ScenarioError(source, (), "is not UTF-8 text") from None
     except OSError as exc:
         raise ScenarioError(source, (), f"cannot be read: {exc.strerror}") from None
+    *faster, exact = LOADERS
+    for loader in faster:
+        try:
+            return yaml.load(text, Loader=loader)  # every loader here is a SafeLoader
+        except yaml.YAMLError:
+            pass  # libyaml refuses a few escapes Python's parser takes
     try:
-        return yaml.load(text, Loader=FastStrictLoader)  # a SafeLoader
-    except yaml.YAMLError:
-        pass  # libyaml refuses a few escapes Python's parser takes; that one decides
-    try:
-        return yaml.load(text, Loader=StrictLoader)  # a SafeLoader
+        return yaml.load(text, Loader=exact)
     except yaml.YAMLError as exc:
         raise yaml_problem(source, exc) from None
