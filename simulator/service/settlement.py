@@ -11,7 +11,6 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
-from functools import lru_cache
 from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import TextIO
@@ -19,7 +18,7 @@ from typing import TextIO
 from simulator.domain.decimals import format_decimal, format_money
 from simulator.domain.settlement import FirmTrade, SettlementEntry, net_settlement, summarize
 from simulator.engine.calendar import SETTLEMENT_CUTOFF
-from simulator.engine.clock import NS_PER_DAY, central_date, central_instant, iso_millis, iso_seconds, utc_day
+from simulator.engine.clock import central_date, central_instant, iso_millis, iso_seconds, trade_date
 from simulator.engine.gc_pause import gc_paused
 from simulator.service.core import SandboxCore
 from simulator.service.state import ClientRecord, FundingModel
@@ -29,6 +28,9 @@ DETAIL_HEADER = [
     "Symbol", "Last Quantity", "Last Price", "Notional", "Fees", "Total",
 ]  # fmt: skip
 SUMMARY_HEADER = ["coin", "firm notional", "firm qty", "allocation qty", "diff qty"]
+SETTLEMENT_FOLDER = "eod_settlement/"
+DETAIL_SUFFIX = "settlement_detail.csv"
+SUMMARY_SUFFIX = "settlement_summary.csv"
 _QUOTE_OR_BREAK = re.compile('["\r\n]')
 """Besides the delimiter, what makes csv.writer quote a cell."""
 
@@ -44,12 +46,6 @@ def _preamble(start_ns: int, end_ns: int, amount: str) -> list[list[str]]:
     return [["From", iso_seconds(start_ns)], ["To", iso_seconds(end_ns)], ["Net Settlement", amount], []]
 
 
-@lru_cache(maxsize=64)
-def trade_date(day: int) -> str:
-    """The Trade Date column of UTC day number `day`."""
-    return utc_day(day).strftime("%m/%d/%Y")
-
-
 def in_time_order(entries: Sequence[SettlementEntry]) -> bool:
     return all(earlier.executed_ns <= later.executed_ns for earlier, later in pairwise(entries))
 
@@ -63,7 +59,7 @@ def detail_rows(entries: Sequence[SettlementEntry]) -> Iterator[list[str]]:
     """
     ordered = entries if in_time_order(entries) else sorted(entries, key=attrgetter("executed_ns"))
     for executed_ns, same_instant in groupby(ordered, key=attrgetter("executed_ns")):
-        trade_day, execution_time = trade_date(executed_ns // NS_PER_DAY), iso_millis(executed_ns)
+        trade_day, execution_time = trade_date(executed_ns), iso_millis(executed_ns)
         for entry in sorted(same_instant, key=attrgetter("execution_id")):
             yield [
                 entry.account,
@@ -123,6 +119,11 @@ def summary_file(start_ns: int, end_ns: int, entries: list[SettlementEntry], tra
     return _csv([*_preamble(start_ns, end_ns, format_money(net_settlement(entries))), SUMMARY_HEADER, *rows])
 
 
+def detail_key(day: str) -> str:
+    """The S3 key of the detail file of the window ending on CT date `day` (ISO)."""
+    return f"{SETTLEMENT_FOLDER}{day}{DETAIL_SUFFIX}"
+
+
 def window_start(end_ns: int) -> int:
     """The previous 09:00 CT: 23, 24 or 25 hours earlier across daylight saving."""
     return central_instant(central_date(end_ns) - timedelta(days=1), SETTLEMENT_CUTOFF)
@@ -136,8 +137,8 @@ def settle_client(core: SandboxCore, client: ClientRecord, end_ns: int) -> None:
     day = central_date(end_ns).isoformat()
     summary = summary_file(start_ns, end_ns, entries, trades)
     files = {
-        f"eod_settlement/{day}settlement_detail.csv": detail_file(start_ns, end_ns, entries),
-        f"eod_settlement/{day}settlement_summary.csv": summary,
+        detail_key(day): detail_file(start_ns, end_ns, entries),
+        f"{SETTLEMENT_FOLDER}{day}{SUMMARY_SUFFIX}": summary,
     }
     for key, text in files.items():
         core.files.write(client.client_id, client.bucket, key, text.encode(), end_ns)

@@ -18,6 +18,7 @@ from pytest_bdd import given, then, when
 
 from simulator.cli import main
 from simulator.reconcile import LEDGER_HEADER
+from simulator.service.settlement import detail_key
 from simulator.testing.context import CONTROL, BakktContext, Resource
 from simulator.testing.grammar import phrase, table_rows
 
@@ -82,7 +83,7 @@ def edit_ledger(bakkt_reconciliation: Reconciliation, client: str, column: str, 
 @when(phrase('"{client:Text}" reconciles its ledger with the settlement detail of "{day:Text}"'))
 def reconcile(bakkt_context: BakktContext, bakkt_reconciliation: Reconciliation, client: str, day: str) -> None:
     """`bakkt-sim reconcile --format json` on the detail file the cutoff wrote for that CT date."""
-    key = f"eod_settlement/{day}settlement_detail.csv"
+    key = detail_key(day)
     written = {stored.key: stored.body for stored in bakkt_context.sandbox.core.files.list(client)}
     assert key in written, f'"{client}" has no {key}: {sorted(written)}'
     detail = bakkt_reconciliation.folder / "detail.csv"

@@ -1,6 +1,7 @@
 """What report.html shows, read from a run: fills, batch lifecycles, settlement windows, market samples."""
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from simulator.replay.html.events import event_rows, read_events, rows_script
 from simulator.replay.html.fills import read_fills
 from simulator.replay.html.lifecycles import read_lifecycles
 from simulator.replay.html.market import chart_span, market_changes, outage_spans, sample_instants, sample_quotes
-from simulator.replay.html.settlement import other_files, read_windows
+from simulator.replay.html.settlement import data_rows, other_files, read_windows
 from simulator.replay.html.timefmt import duration_label, utc_label
 from simulator.replay.html.view import close_up_span
 from simulator.replay.outcome import RequestRecord
@@ -193,3 +194,13 @@ def test_durations_and_instants_read_as_a_person_writes_them() -> None:
         "0 ms", "250 ms", "1.25 s", "3 min 5 s", "2 h 5 min", "1 d 2 h",
     ]
     assert duration_label(3_600 * NS_PER_SECOND) == "1 h"
+
+
+def test_a_quoted_line_break_stays_in_its_detail_row() -> None:
+    body = b'From,x\nTo,y\nNet Settlement,0.00\n\nAccount ID,Client Order ID\n"two\nlines",o-1\nINV1,o-2\n'
+    assert data_rows(body) == 2
+
+
+def test_text_csv_cannot_read_is_counted_by_lines() -> None:
+    too_long = "x" * (csv.field_size_limit() + 1)
+    assert data_rows(f'h1,h2\n"{too_long}",1\nplain,2\n'.encode()) == 2

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from simulator.market.quotes import QUOTE_INTERVAL_NS, Market
 from simulator.replay.html.lenient import instant_or_none
 from simulator.replay.outcome import RequestRecord
+from simulator.replay.scenario import CONTROL_PREFIX
 
 SAMPLES = 480
 """Grid points across a chart: about one per two pixels of its plot area."""
 MIN_SPAN_NS = 60 * QUOTE_INTERVAL_NS
-MARKET_PATH = "/sandbox/v1/market/"
+MARKET_PATH = f"{CONTROL_PREFIX}market/"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,7 @@ from decimal import Decimal
 
 from simulator.replay.html.lenient import decimal_or_none, instant_or_none
 from simulator.service.outputs import StoredFile
-
-SETTLEMENT_FOLDER = "eod_settlement/"
-SUMMARY_SUFFIX = "settlement_summary.csv"
-DETAIL_SUFFIX = "settlement_detail.csv"
+from simulator.service.settlement import DETAIL_SUFFIX, SETTLEMENT_FOLDER, SUMMARY_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -54,10 +51,18 @@ def split_sections(body: bytes) -> tuple[dict[str, str], list[list[str]]]:
 
 
 def data_rows(body: bytes) -> int:
-    """Rows of a CSV below its header, after the settlement files' `Name,value` block if any."""
+    """Records of a CSV below its header, after the settlement files' `Name,value` block if any.
+
+    A quoted line break (an account id holding one) stays inside its record;
+    text csv cannot read is counted by lines.
+    """
     text = body.decode("utf-8", errors="replace")
     table = text.partition("\n\n")[2] if "\n\n" in text else text
-    return max(0, sum(1 for line in table.splitlines() if line) - 1)
+    try:
+        records = sum(1 for row in csv.reader(io.StringIO(table, newline="")) if row)
+    except csv.Error:
+        records = sum(1 for line in table.split("\n") if line)
+    return max(0, records - 1)
 
 
 def read_windows(files: Iterable[StoredFile]) -> tuple[SettlementWindow, ...]:
