@@ -74,6 +74,16 @@ def _utc_clock(ns: int) -> str:
     return f"{utc_day(day).isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
 
 
+def trade_date(ns: int) -> str:
+    """`03/02/2026`: the UTC date of an instant as the vendor's files write it."""
+    return _us_date(ns // NS_PER_DAY)
+
+
+@lru_cache(maxsize=64)
+def _us_date(day: int) -> str:
+    return utc_day(day).strftime("%m/%d/%Y")
+
+
 def iso_seconds(ns: int) -> str:
     return _utc_clock(ns) + "Z"
 

@@ -30,7 +30,7 @@ from simulator.engine.clock import (
     central_date,
     central_datetime,
     iso_millis,
-    to_datetime,
+    trade_date,
 )
 from simulator.service.core import SandboxCore
 from simulator.service.state import ClientRecord, FundingModel
@@ -126,7 +126,7 @@ def aged_file(calls: list[CashCall], now_ns: int) -> str:
             call.account,
             call.entry.client_order_id,
             call.id,
-            to_datetime(call.entry.executed_ns).strftime("%m/%d/%Y"),
+            trade_date(call.entry.executed_ns),
             call.entry.side.value,
             call.entry.symbol,
             format_decimal(call.entry.quantity),
