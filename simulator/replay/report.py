@@ -56,8 +56,13 @@ def write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def json_lines(values: Iterable[Any]) -> str:
+    """JSON Lines: one sorted-key document a line."""
+    return "".join(dump(value) + "\n" for value in values)
+
+
 def write_lines(path: Path, values: Iterable[Any]) -> None:
-    path.write_text("".join(dump(value) + "\n" for value in values), encoding="utf-8")
+    path.write_text(json_lines(values), encoding="utf-8")
 
 
 def summary(result: RunResult) -> dict[str, Any]:
@@ -135,7 +140,6 @@ def write_report(result: RunResult, out: Path) -> None:
         target.write_bytes(stored.body)
     for number, mail in enumerate(result.emails, start=1):
         (emails_dir / f"{number:04d}-{mail.client}.eml").write_bytes(render_email(mail))
-    write_page(out / PAGE, result)
     write_json(
         out / RUN_INFO,
         {
@@ -144,3 +148,4 @@ def write_report(result: RunResult, out: Path) -> None:
             "durations_seconds": {phase: round(seconds, 6) for phase, seconds in result.durations.items()},
         },
     )
+    write_page(out / PAGE, result)  # last: should drawing fail, every other file is there

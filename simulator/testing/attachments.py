@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from simulator import Sandbox
-from simulator.replay.report import dump, object_path
+from simulator.replay.report import json_lines, object_path
 
 EVENTS = "events.jsonl"
 FILES = "files"
@@ -61,7 +61,7 @@ class ScenarioAttachments:
 def sandbox_outputs(sandbox: Sandbox) -> tuple[Attachment, ...]:
     """The events the sandbox published, in journal order, then its S3 files by client and key."""
     core = sandbox.core
-    events = "".join(dump(entry.to_api()) + "\n" for entry in core.journal.entries)
+    events = json_lines(entry.to_api() for entry in core.journal.entries)
     files = (
         Attachment(object_path(Path(FILES), stored.client, stored.key).as_posix(), stored.body)
         for stored in core.files.list()

@@ -54,15 +54,18 @@ def add_option(parser: pytest.Parser) -> None:
         metavar="DIR",
         default=None,
         help=f"write {CUCUMBER_JSON}, {JUNIT_XML} and {REPORT_HTML} into DIR, each scenario with "
-        f"its events and S3 files attached (copies in DIR/{ATTACHMENTS}/)",
+        f"its events and S3 files attached (copies in DIR/{ATTACHMENTS}/). Needs pytest-bdd and "
+        "pytest-html; replaces --junitxml and --html. DIR must be new, empty or an earlier report.",
     )
 
 
 def configure_reports(config: pytest.Config) -> None:
     """Point the three writers at DIR; must run before their own `pytest_configure`."""
     folder: str | None = config.option.bakkt_report
-    if folder is None or hasattr(config, "workerinput"):
+    if folder is None:
         return
+    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
+        raise pytest.UsageError(f"{OPTION} reads each scenario's sandbox in this process: run it without pytest-xdist's -n")
     check_requirements(config)
     if config.option.xmlpath or config.option.htmlpath:
         raise pytest.UsageError(f"{OPTION} writes {JUNIT_XML} and {REPORT_HTML} itself: drop --junitxml and --html")

@@ -199,7 +199,7 @@ def test_help_explains_progress_quiet_and_verbose() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "a progress bar on stderr shows the step reached and its simulated time" in text
-    assert "the environment variable CI is unset" in text
+    assert "pipes and CI logs (the CI variable set) get none" in text
     assert "-q, --quiet Print nothing when every expectation holds" in text
     assert "-v, --verbose Log each call to stderr as it runs" in text
 
