@@ -92,10 +92,9 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
     summary.json, events.jsonl, requests.jsonl, files/, emails/ and
     run-info.json. A short summary is printed to stdout at the end.
 
-    While it runs, a progress bar on stderr shows the step reached and its
-    simulated time, then the report being written. The bar is drawn only
-    when stderr is a terminal and the environment variable CI is unset (or
-    "false" or "0"), so pipes and CI logs get no bar. --quiet hides it;
+    While it runs on an interactive terminal, a progress bar on stderr shows
+    the step reached and its simulated time, then the report being written;
+    pipes and CI logs (the CI variable set) get none. --quiet hides it;
     --verbose logs every call instead.
 
     \b
@@ -120,7 +119,10 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
     with replay_display(loaded, verbosity, sys.stderr, os.environ) as display:
         result = run_scenario(loaded, seed=seed, progress=display.progress)
         display.writing_report(target)
-        write_report(result, target)
+        try:
+            write_report(result, target)
+        except (ReportDirError, OSError) as exc:
+            stop(ctx, f"--out: cannot write the report: {exc}")
     if verbosity is not Verbosity.QUIET or not result.passed:
         click.echo(render_summary(result, target))
     ctx.exit(EXIT_PASSED if result.passed else EXIT_FAILED)
@@ -145,8 +147,9 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
 @click.option("--admin-token", metavar="TOKEN", default=None,
               help="Require this X-Admin-Token header on every /sandbox/v1 control call.")
 @click.option("--record", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write every request and its answer to FILE as a scenario that `bakkt-sim replay` "
-              "reproduces. Overwrites only an earlier recording; not with a --db that resumes.")
+              help="Write every request and its answer to FILE as a scenario; `bakkt-sim replay FILE` "
+              "reproduces them. An existing FILE is overwritten only if an earlier --record wrote it. "
+              "Cannot be combined with a --db file that already holds commands.")
 @click.pass_context
 def serve_command(
     ctx: click.Context,

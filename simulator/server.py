@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -132,18 +133,32 @@ def _check_fresh_start(options: ServeOptions, log: CommandLog | None) -> None:
         )
 
 
-def _open_recording(options: ServeOptions, seed: int, start: str, setup: Scenario | None) -> RecordingFile | None:
-    """With --record, its file, with the scenario's head written."""
+def _check_record_path(options: ServeOptions) -> None:
+    """Refuse an unusable --record FILE before anything starts; it is opened only once the server listens."""
     if options.record is None:
-        return None
+        return
     try:
         check_record_path(options.record)
-        description = f"A session of bakkt-sim serve with the {options.clock} clock."
-        return RecordingFile(options.record, header(scenario_name(options.record), description, seed, start, setup))
     except RecordPathError as exc:
         raise ServeError(f"--record {options.record}: {exc}") from None
+
+
+def _open_recording(record: Path, clock: str, seed: int, start: str, setup: Scenario | None) -> RecordingFile:
+    """FILE, overwritten with the scenario's head."""
+    description = f"A session of bakkt-sim serve with the {clock} clock."
+    try:
+        return RecordingFile(record, header(scenario_name(record), description, seed, start, setup))
     except OSError as exc:
-        raise ServeError(f"--record {options.record}: cannot be written: {exc.strerror}") from None
+        raise ServeError(f"--record {record}: cannot be written: {exc.strerror}") from None
+
+
+def _listen(options: ServeOptions, app: Any) -> Any:
+    """The API's waitress server, its socket bound; a taken port is a setting to change, not a crash."""
+    try:
+        return waitress.create_server(app, host=options.host, port=options.port, threads=SERVER_THREADS, ident="bakkt-sandbox")
+    except (OSError, ValueError) as exc:  # a taken port, or a host this machine cannot listen on or resolve
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ServeError(f"cannot listen on --host {options.host} --port {options.port}: {reason}") from None
 
 
 def serve(options: ServeOptions) -> int:
@@ -153,69 +168,68 @@ def serve(options: ServeOptions) -> int:
         parse_instant(options.start or "2026-01-05T14:00:00Z")
     except ValueError as exc:
         raise ServeError(f"--start: {exc}") from None
-    log = CommandLog(options.db) if options.db is not None else None
-    _check_fresh_start(options, log)
-    seed, start = _settings(options, log)
-    setup = load_scenario(options.setup) if options.setup is not None else None
-    recording = _open_recording(options, seed, start, setup)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
-    aws_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    aws_server.start()
-    aws_host, aws_port = aws_server.get_host_and_port()
-    aws_url = f"http://{aws_host}:{aws_port}"
-    ports = EmbeddedAws.connect(aws_url)
-    guard = AdminGuard(options.admin_token)
-    runtime = Runtime(
-        seed=seed,
-        start_ns=parse_instant(start),
-        ports=ports,
-        clock_mode=options.clock,
-        control_guard=guard,
-        log=log,
-    )
-    resumed = runtime.replay_log() if log is not None and log.count() else 0
-    if setup is not None and not resumed:
-        _apply_setup(runtime, setup)
-    recorder = SessionRecorder(runtime, recording, guard.refuses, aws_url) if recording is not None else None
-    server: Any = waitress.create_server(
-        make_wsgi_app(recorder or runtime.dispatch),
-        host=options.host,
-        port=options.port,
-        threads=SERVER_THREADS,
-        ident="bakkt-sandbox",
-    )
-    driver = _start_driver(runtime, options) if options.clock == "realtime" else None
-    host = options.host if ":" not in options.host else f"[{options.host}]"
-    ready = {"api": f"http://{host}:{server.effective_port}", "aws": aws_url, "region": REGION}
-    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        line = json.dumps(ready)
-        if options.ready_file is not None:
-            options.ready_file.write_text(line + "\n")
-        print(line, flush=True)
-        print(
-            f"serving from {iso_millis(runtime.core.now)} simulated, clock {options.clock}"
-            + (f", {resumed} commands replayed from {options.db}" if resumed else "")
-            + (f", recording to {options.record}" if recording is not None else ""),
-            file=sys.stderr,
-            flush=True,
-        )
-        server.run()
-    except _Shutdown:
-        pass  # stopped before the loop started
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if driver is not None:
-            driver.stop()
-        server.close()
-        server.task_dispatcher.shutdown()
-        aws_server.stop()
+    with ExitStack() as started:  # however serve ends, what it started stops, the latest first
+        log = CommandLog(options.db) if options.db is not None else None
         if log is not None:
-            log.close()
+            started.callback(log.close)
+        _check_fresh_start(options, log)
+        seed, start = _settings(options, log)
+        setup = load_scenario(options.setup) if options.setup is not None else None
+        _check_record_path(options)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        aws_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        aws_server.start()
+        started.callback(aws_server.stop)
+        aws_host, aws_port = aws_server.get_host_and_port()
+        aws_url = f"http://{aws_host}:{aws_port}"
+        ports = EmbeddedAws.connect(aws_url)
+        guard = AdminGuard(options.admin_token)
+        runtime = Runtime(
+            seed=seed,
+            start_ns=parse_instant(start),
+            ports=ports,
+            clock_mode=options.clock,
+            control_guard=guard,
+            log=log,
+        )
+        resumed = runtime.replay_log() if log is not None and log.count() else 0
+        if setup is not None and not resumed:
+            _apply_setup(runtime, setup)
+        recorder = SessionRecorder(runtime, guard.refuses, aws_url) if options.record is not None else None
         if recorder is not None:
-            recorder.close()
+            started.callback(recorder.close)
+        server = _listen(options, make_wsgi_app(recorder or runtime.dispatch))
+        started.callback(server.task_dispatcher.shutdown)
+        started.callback(server.close)
+        if recorder is not None and options.record is not None:
+            recorder.start(_open_recording(options.record, options.clock, seed, start, setup))
+        if options.clock == "realtime":
+            started.callback(_start_driver(runtime, options).stop)
+        host = options.host if ":" not in options.host else f"[{options.host}]"
+        ready = {"api": f"http://{host}:{server.effective_port}", "aws": aws_url, "region": REGION}
+        previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        started.callback(_restore_signals, previous)
+        try:
+            line = json.dumps(ready)
+            if options.ready_file is not None:
+                options.ready_file.write_text(line + "\n")
+            print(line, flush=True)
+            print(
+                f"serving from {iso_millis(runtime.core.now)} simulated, clock {options.clock}"
+                + (f", {resumed} commands replayed from {options.db}" if resumed else "")
+                + (f", recording to {options.record}" if recorder is not None else ""),
+                file=sys.stderr,
+                flush=True,
+            )
+            server.run()
+        except _Shutdown:
+            pass  # stopped before the loop started
     return 0
+
+
+def _restore_signals(previous: dict[signal.Signals, Any]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
 
 
 def _start_driver(runtime: Runtime, options: ServeOptions) -> RealtimeDriver:

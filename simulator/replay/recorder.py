@@ -9,29 +9,27 @@ exactly when it ran, and a replay moves the clock there first.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import yaml
+
 from simulator.api.http import ApiRequest, ApiResponse, json_response
 from simulator.replay.recording import Exchange, RecordingFile, step_document
-from simulator.replay.runner import LOGIN_PATH
+from simulator.replay.runner import LOGIN_PATH, login_owner
 from simulator.replay.scenario import CONTROL_PREFIX, METHODS
 from simulator.runtime import Runtime
+from simulator.service.clients import bare_token
 
 CLOCK_PATHS = (f"{CONTROL_PREFIX}clock", f"{CONTROL_PREFIX}clock/advance")
 MANUAL = "manual"
 
 
-def bare_token(authorization: str) -> str:
-    """The token an Authorization header carries, read the way the sandbox reads it."""
-    raw = authorization.strip()
-    return raw[7:].strip() if raw[:7].lower() == "bearer " else raw
-
-
 class SessionRecorder:
-    """Runs each request on `runtime` and appends it, with its answer, to `file`.
+    """Runs each request on `runtime` and, once started, appends it with its answer to a file.
 
     `refused` tells a control call the admin token turned away: it changed
     nothing, and a replay (which has no admin token) could not refuse it, so
@@ -39,18 +37,24 @@ class SessionRecorder:
     which a replay's answers cannot hold.
     """
 
-    def __init__(
-        self, runtime: Runtime, file: RecordingFile, refused: Callable[[ApiRequest], bool], aws_endpoint: str
-    ) -> None:
+    def __init__(self, runtime: Runtime, refused: Callable[[ApiRequest], bool], aws_endpoint: str) -> None:
         self._runtime = runtime
-        self._file = file
         self._refused = refused
         self._aws_endpoint = aws_endpoint
         self._lock = threading.Lock()
+        self._file: RecordingFile | None = None
         self._clock_ns = runtime.core.now
         """Where the clock stood after the previous recorded request: a replay is there too."""
         self._latest_tokens: dict[str, str] = {}
         """client -> the token its latest recorded login returned."""
+
+    def start(self, file: RecordingFile) -> None:
+        """Record into `file` from now on. The server opens it, and so overwrites
+        an earlier recording, only once it listens: a server that cannot start
+        leaves that recording as it was."""
+        with self._lock:
+            self._file = file
+            self._clock_ns = self._runtime.core.now
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
         with self._lock:
@@ -59,18 +63,13 @@ class SessionRecorder:
                 ran_ns = kernel.now
                 status, payload, delay = self._runtime.dispatch.execute(request)
                 settled_ns = self._runtime.core.now
-                owner = self._login_owner(request, status, payload)
-            if owner is not None:
-                self._latest_tokens[owner] = payload["token"]
+                logged_in = login_owner(self._runtime.core, payload) if self._is_login(request, status) else None
+            if logged_in is not None:
+                client, token = logged_in
+                self._latest_tokens[client] = token
             response = json_response(status, payload)
-            if not self._file.closed and self._replayable(request, status):
-                at_ns = None if ran_ns == self._clock_ns else ran_ns
-                exchange = Exchange(
-                    request.method, request.path, request.query, request.body, self._auth(request), at_ns, status,
-                    self._expected(request, json.loads(response.body)),
-                )  # fmt: skip
-                self._file.append(step_document(exchange))
-                self._clock_ns = settled_ns
+            if self._file is not None and not self._file.closed:
+                self._record(self._file, request, response, ran_ns, settled_ns)
         if delay:
             time.sleep(delay)  # an API fault's transport delay, outside the lock like the dispatch's own
         return response
@@ -78,16 +77,36 @@ class SessionRecorder:
     def close(self) -> None:
         """Stop writing: requests still answered while the server stops are not recorded."""
         with self._lock:
-            self._file.close()
+            if self._file is not None:
+                self._file.close()
 
-    def _login_owner(self, request: ApiRequest, status: int, payload: Any) -> str | None:
-        """The client a successful login logged in, read from the sandbox that issued the token."""
-        if (request.method, request.path, status) != ("POST", LOGIN_PATH, 200) or not isinstance(payload, dict):
-            return None
-        token = self._runtime.core.tokens.get(payload.get("token", ""))
-        return None if token is None else token.client_id
+    def _record(self, file: RecordingFile, request: ApiRequest, response: ApiResponse, ran_ns: int, settled_ns: int) -> None:
+        """Append the request's step. A file that cannot take it (a full disk)
+        ends the recording, not the serving: the client still gets its answer."""
+        try:
+            if self._replayable(file, request, response.status):
+                at_ns = None if ran_ns == self._clock_ns else ran_ns
+                exchange = Exchange(
+                    request.method, request.path, request.query, request.body, self._auth(request), at_ns,
+                    response.status, self._expected(request, json.loads(response.body)),
+                )  # fmt: skip
+                file.append(step_document(exchange))
+                self._clock_ns = settled_ns
+        except (OSError, yaml.YAMLError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            file.stop(reason)
+            print(
+                f"warning: --record {file.path}: recording stopped: {reason}. "
+                "The file keeps the requests before this one; the server goes on serving.",
+                file=sys.stderr,
+                flush=True,
+            )
 
-    def _replayable(self, request: ApiRequest, status: int) -> bool:
+    @staticmethod
+    def _is_login(request: ApiRequest, status: int) -> bool:
+        return (request.method, request.path, status) == ("POST", LOGIN_PATH, 200)
+
+    def _replayable(self, file: RecordingFile, request: ApiRequest, status: int) -> bool:
         """False, with a comment in the file, for a request a scenario cannot send.
 
         Both kinds are answered before the sandbox runs anything, so leaving
@@ -95,10 +114,10 @@ class SessionRecorder:
         """
         where = f"{request.method} {json.dumps(request.path)}"
         if request.method not in METHODS:
-            self._file.note(f"not recorded: {where} answered {status}; a scenario sends only {' and '.join(METHODS)}")
+            file.note(f"not recorded: {where} answered {status}; a scenario sends only {' and '.join(METHODS)}")
             return False
         if status == 401 and request.path.startswith(CONTROL_PREFIX) and self._refused(request):
-            self._file.note(f"not recorded: {where} answered 401 for its X-Admin-Token")
+            file.note(f"not recorded: {where} answered 401 for its X-Admin-Token")
             return False
         return True
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import yaml
 
@@ -194,34 +194,54 @@ def holds_placeholder(value: Any) -> bool:
 
 
 class RecordingFile:
-    """The open recording: the head at once, then each step as it comes."""
+    """The open recording: the head at once, then each step as it comes.
+
+    Each piece goes to the file unbuffered, so a failed write (a full disk)
+    loses nothing already answered and leaves no half step behind: the file
+    is cut back to the end of the last whole piece before the error is
+    raised.
+    """
 
     def __init__(self, path: Path, head: Mapping[str, Any]) -> None:
         self.path = path
-        self._file: IO[str] = path.open("w", encoding="utf-8")
-        self._steps = 0
+        self._file = path.open("wb", buffering=0)
+        self._length = 0
+        """Bytes of whole pieces written so far."""
+        self._has_steps = False
         self._write(HEADER + to_yaml(dict(head)))
 
     @property
     def closed(self) -> bool:
         return self._file.closed
 
-    @property
-    def steps(self) -> int:
-        return self._steps
-
     def append(self, step: Mapping[str, Any]) -> None:
         lines = to_yaml([dict(step)]).splitlines(keepends=True)
-        self._write(("steps:\n" if self._steps == 0 else "") + "".join(f"  {line}" for line in lines))
-        self._steps += 1
+        self._write(("" if self._has_steps else "steps:\n") + "".join(f"  {line}" for line in lines))
+        self._has_steps = True
 
     def note(self, text: str) -> None:
         """A comment line: a request the file cannot replay, and why."""
-        self._write(f"# {text}\n")
+        self._write(f"# {' '.join(text.splitlines())}\n")
+
+    def stop(self, reason: str) -> None:
+        """Close after a failed write, saying why at the end when the file still takes it."""
+        try:
+            self.note(f"recording stopped: {reason}")
+        except OSError:
+            pass  # the file keeps its whole steps; the caller tells the reason
+        self.close()
 
     def close(self) -> None:
         self._file.close()
 
     def _write(self, text: str) -> None:
-        self._file.write(text)
-        self._file.flush()
+        data = text.encode()
+        written = 0
+        try:
+            while written < len(data):
+                written += self._file.write(data[written:])
+        except OSError:
+            self._file.seek(self._length)
+            self._file.truncate()
+            raise
+        self._length += len(data)

@@ -33,9 +33,20 @@ from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
 from simulator.sandbox import Sandbox
 from simulator.service.clients import TOKEN_LIFETIME_NS
+from simulator.service.core import SandboxCore
 
 CONTROL = "/sandbox/v1"
 LOGIN_PATH = "/apex-crypto/api/v2/login"
+
+
+def login_owner(core: SandboxCore, answer: Any) -> tuple[str, str] | None:
+    """The client a login answer's token logs in, and the token, asked of the
+    sandbox that issued it; None when the answer holds no token it issued."""
+    token = answer.get("token") if isinstance(answer, dict) else None
+    if not isinstance(token, str):
+        return None
+    owner = core.tokens.get(token)
+    return None if owner is None else (owner.client_id, token)
 
 
 def decoded(response: ApiResponse) -> Any:
@@ -152,12 +163,12 @@ class ScenarioRunner:
 
     def learn_token(self, login: Any) -> None:
         """A login step's token becomes its client's: later `as` steps send it."""
-        token = login.get("token") if isinstance(login, dict) else None
-        owner = self.sandbox.core.tokens.get(token) if isinstance(token, str) else None
-        if token is None or owner is None:
+        logged_in = login_owner(self.sandbox.core, login)
+        if logged_in is None:
             return
-        self._tokens[owner.client_id] = (token, self.sandbox.core.now)
-        self._logged_in_by_steps.add(owner.client_id)
+        client_id, token = logged_in
+        self._tokens[client_id] = (token, self.sandbox.core.now)
+        self._logged_in_by_steps.add(client_id)
 
     # steps
 

@@ -63,14 +63,17 @@ def login(core: SandboxCore, logon_id: str, password: str) -> str:
     raise ApiError(401, UNAUTHORIZED)
 
 
+def bare_token(authorization: str) -> str:
+    """The token an Authorization header carries: clients send it raw or after `Bearer `."""
+    raw = authorization.strip()
+    return raw[7:].strip() if raw[:7].lower() == "bearer " else raw
+
+
 def authenticate(core: SandboxCore, authorization: str | None) -> ClientRecord:
     """The client a raw or `Bearer` token belongs to, while it is alive."""
     if not authorization:
         raise ApiError(401, UNAUTHORIZED)
-    raw = authorization.strip()
-    if raw[:7].lower() == "bearer ":
-        raw = raw[7:].strip()
-    token = core.tokens.get(raw)
+    token = core.tokens.get(bare_token(authorization))
     if token is None or token.expires_ns <= core.now:
         raise ApiError(401, UNAUTHORIZED)
     return core.clients[token.client_id]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -21,6 +22,7 @@ from e2e_target import (
     Target,
     expect,
     new_session,
+    run_serve_expecting_exit,
     start_server,
     uid,
 )
@@ -29,6 +31,7 @@ from simulator.adapters.command_log import CommandLog, LoggedCommand
 from simulator.cli import main
 from simulator.engine.clock import parse_instant
 from simulator.replay.loader import load_scenario
+from simulator.replay.recording import RecordingFile, header
 from simulator.replay.scenario import ControlStep, RequestStep
 
 CLOCK_PATHS = (f"{CONTROL}/clock", f"{CONTROL}/clock/advance")
@@ -183,3 +186,21 @@ def test_record_refuses_a_file_it_could_lose_data_in(tmp_path: Path) -> None:
     assert mine.read_text() == "mine\n"
     assert not (tmp_path / "x.yaml").exists()
 
+
+
+def test_a_taken_port_is_refused_and_leaves_the_earlier_recording_as_it_was(tmp_path: Path) -> None:
+    earlier = tmp_path / "session.yaml"
+    file = RecordingFile(earlier, header("session", "An earlier session.", SEED, START, None))
+    file.append({"control": {"method": "GET", "path": f"{CONTROL}/clock", "expect": {"status": 200}}})
+    file.close()
+    kept = earlier.read_bytes()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refusal = run_serve_expecting_exit("--port", str(port), "--record", str(earlier))
+
+    assert refusal.code == 2, refusal.stderr
+    assert refusal.stderr.startswith(f"serve: cannot listen on --host 127.0.0.1 --port {port}: Address already in use")
+    assert "Traceback" not in refusal.stderr and refusal.stdout == ""
+    assert earlier.read_bytes() == kept

@@ -5,9 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
+from simulator.replay import source
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -111,12 +113,33 @@ def test_an_invalid_scenario_exits_2_naming_the_file_and_the_key(
     ],
     ids=["syntax", "duplicate-key", "empty"],
 )
-def test_unreadable_yaml_exits_2_naming_the_file(tmp_path: Path, text: str, problem: str) -> None:
+@pytest.mark.parametrize("loaders", [source.LOADERS, [source.StrictLoader]], ids=["as-installed", "without-libyaml"])
+def test_unreadable_yaml_exits_2_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str, loaders: list[type[yaml.SafeLoader]]
+) -> None:
+    monkeypatch.setattr(source, "LOADERS", loaders)
     path = write_scenario(tmp_path, text)
     result = invoke(path)
     assert result.exit_code == 2
     assert f"{path}: " in result.stderr
     assert problem in result.stderr
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_loader_reads_a_scenario_alike(scenario: Path) -> None:
+    text = scenario.read_text(encoding="utf-8")
+    documents = [yaml.load(text, Loader=loader) for loader in source.LOADERS]
+    assert len(source.LOADERS) == 2  # PyYAML's wheels carry libyaml
+    assert documents[0] == documents[1]
+
+
+def test_an_out_folder_that_cannot_be_made_exits_2_naming_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = invoke(SCENARIOS / "session-expiry.yaml", "--out", blocker / "report")
+    assert result.exit_code == 2
+    assert "--out: cannot write the report:" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_a_missing_file_exits_2_naming_it(tmp_path: Path) -> None:

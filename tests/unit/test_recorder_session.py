@@ -81,7 +81,8 @@ def recording(tmp_path: Path) -> Iterator[tuple[Session, Path]]:
             control_guard=guard,
         )  # fmt: skip
         file = RecordingFile(path, header("session", "", SEED, START, None))
-        recorder = SessionRecorder(runtime, file, guard.refuses, NOT_SERVED)
+        recorder = SessionRecorder(runtime, guard.refuses, NOT_SERVED)
+        recorder.start(file)
         yield Session(runtime, recorder), path
         recorder.close()
 
