@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.domain.instruments import INSTRUMENTS
+from simulator.engine.clock import NS_PER_SECOND
 from simulator.replay.html.events import Event, EventRow, event_rows, read_events
 from simulator.replay.html.fills import Fill, read_fills
 from simulator.replay.html.lifecycles import BatchLifecycle, read_lifecycles
@@ -19,7 +20,7 @@ from simulator.replay.outcome import RunResult
 
 CLOSE_UP_SHARE = 0.2
 """Fills spread over less than this share of the run also get a close-up chart."""
-CLOSE_UP_PAD_NS = 30 * 1_000_000_000
+CLOSE_UP_PAD_NS = 30 * NS_PER_SECOND
 
 
 @dataclass(frozen=True)
