@@ -43,6 +43,7 @@ class EmbeddedAws:
         return cls(SqsQueues(client("sqs")), S3Files(client("s3")), SesMail(client("ses"), SENDER))
 
     def clear(self) -> None:
-        """Remove the sandbox's queues and buckets (a reset)."""
+        """Remove the sandbox's queues, buckets and sent emails (a reset)."""
         self.queues.delete_all()
         self.files.delete_all()
+        self.mail.clear()

@@ -2,18 +2,28 @@
 
 Every state change (a request, an advance, a scheduled job) runs under the
 kernel lock in simulated-time order, so the sandbox has exactly one writer.
+
+Scheduled work runs isolated: an error escaping an action is logged on
+stderr and the clock goes on. An exception must never unwind through simpy,
+which would leave its stop event behind (the next `run_to` would stop at the
+old target) and cannot re-raise exceptions whose constructors take more than
+a message (botocore's ClientError among them).
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Generator
 from datetime import time
+from functools import partial
 from typing import Any
 
 import simpy
 
 from simulator.engine.clock import next_central_time
 from simulator.engine.streams import RandomStreams
+
+log = logging.getLogger(__name__)
 
 
 class TimeTravelError(ValueError):
@@ -45,7 +55,7 @@ class Kernel:
                 self.env.run(until=target_ns)
             self._drain_now()
             for hook in self._after_run:
-                hook()
+                self.isolated("delivery after a run of the clock", hook)
 
     def settle(self) -> None:
         """Run the effects that are due now (zero-delay work after a command)."""
@@ -56,12 +66,19 @@ class Kernel:
         while env.peek() == env.now:
             env.step()
 
+    def isolated(self, what: str, action: Callable[[], Any]) -> None:
+        """Run `action`; an error in it is logged as a failure of `what`, and goes no further."""
+        try:
+            action()
+        except Exception:
+            log.exception("%s failed at simulated instant %d; the sandbox goes on", what, self.now)
+
     def after(self, delay_ns: int, action: Callable[[], Any]) -> None:
         """Run `action` once, `delay_ns` from now."""
 
         def waiter() -> Generator[simpy.Event, Any, None]:
             yield self.env.timeout(delay_ns)
-            action()
+            self.isolated(_name_of(action), action)
 
         self.env.process(waiter())
 
@@ -79,6 +96,10 @@ class Kernel:
             while True:
                 due = next_central_time(self.now, at)
                 yield self.env.timeout(due - self.now)
-                action(self.now)
+                self.isolated(f"the daily job at {at:%H:%M} CT", partial(action, self.now))
 
         self.env.process(loop())
+
+
+def _name_of(action: Callable[[], Any]) -> str:
+    return f"the scheduled {getattr(action, '__qualname__', 'action')}"

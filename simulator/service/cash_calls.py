@@ -180,9 +180,11 @@ def install(core: SandboxCore) -> None:
 
     def each_tpj(job: ClientJob) -> DailyJob:
         def run(now_ns: int) -> None:
-            for client in core.clients.values():
+            def for_tpj(client: ClientRecord) -> None:
                 if is_tpj(client):
                     job(core, client, now_ns)
+
+            core.for_each_client(job.__name__, for_tpj)
 
         return run
 

@@ -5,6 +5,8 @@ module-level state, so two cores in one process never meet.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from simulator.engine.kernel import Kernel
@@ -31,7 +33,7 @@ class SandboxCore:
         self.api_faults = ApiFaults()
         self.clients: dict[str, ClientRecord] = {}
         self.tokens: dict[str, Token] = {}
-        self.files = FileStore(ports.files)
+        self.files = FileStore(ports.files, self.kernel)
         self.mail = MailJournal(ports.mail)
         self.journal = Journal(self.streams)
         self.outbox = Outbox(ports.queues, self.streams, lambda client_id: self.clients[client_id].queue_url)
@@ -41,6 +43,11 @@ class SandboxCore:
     @property
     def now(self) -> int:
         return self.kernel.now
+
+    def for_each_client(self, job: str, action: Callable[[ClientRecord], None]) -> None:
+        """Run a scheduled job for each client, isolated: one client's failure leaves the others' runs alone."""
+        for client in list(self.clients.values()):
+            self.kernel.isolated(f"{job} for {client.client_id}", partial(action, client))
 
     def publish(self, client: ClientRecord, event_type: str, payload: dict[str, Any]) -> None:
         self.journal.record(client.client_id, event_type, payload, self.kernel.now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from simulator.engine.clock import NS_PER_SECOND, iso_nanos
 from simulator.engine.streams import RandomStreams
 from simulator.service.ports import QueuePort
 
+log = logging.getLogger(__name__)
 SQS_BATCH = 10
 _COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
@@ -72,6 +74,10 @@ class Journal:
         return selected
 
 
+Copy = tuple[int, int, int, JournalEntry]
+"""One copy of an envelope in the outbox: (due, seq, copy number, entry)."""
+
+
 class Outbox:
     """Publishes journal entries to each client's queue when they fall due."""
 
@@ -79,14 +85,16 @@ class Outbox:
         self._queues = queues
         self._rng: random.Random = streams.stream("outbox")
         self._queue_url_of = queue_url_of
-        self._ready: list[tuple[int, int, int, JournalEntry]] = []
+        self._ready: list[Copy] = []
         """Copies with no delay, already in due order (the common case)."""
-        self._delayed: list[tuple[int, int, int, JournalEntry]] = []
+        self._delayed: list[Copy] = []
         """A heap of delayed copies by (due, seq, copy)."""
         self._copies = 0
         self.suppressed: set[str] = set()
         """message_ids the consumer already deleted (restored from a durable log)."""
         self.faults = QueueFaults()
+        self._refusing: set[str] = set()
+        """Queues whose last publish failed: warned about once, until one succeeds."""
 
     def enqueue(self, entry: JournalEntry, now_ns: int) -> None:
         copies = 1
@@ -104,19 +112,39 @@ class Outbox:
                 self._ready.append(item)
 
     def flush(self, now_ns: int) -> None:
-        """Send every envelope due by `now_ns`, in due order, in SQS batches."""
+        """Send every envelope due by `now_ns`, in due order, in SQS batches.
+
+        A queue that refuses keeps its envelopes, in order, for the next flush:
+        the journal already holds them, and the copy arrives late, not never.
+        """
         delayed = self._delayed
         due_delayed = []
         while delayed and delayed[0][0] <= now_ns:
             due_delayed.append(heapq.heappop(delayed))
         ready, self._ready = self._ready, []
-        by_queue: dict[str, list[str]] = defaultdict(list)
+        by_queue: dict[str, list[Copy]] = defaultdict(list)
         suppressed = self.suppressed
         for item in heapq.merge(ready, due_delayed) if due_delayed else ready:
             entry = item[3]
             if suppressed and entry.message_id in suppressed:
                 continue
-            by_queue[self._queue_url_of(entry.client)].append(entry.envelope)
-        for queue_url, bodies in by_queue.items():
-            for start in range(0, len(bodies), SQS_BATCH):
-                self._queues.publish(queue_url, bodies[start : start + SQS_BATCH])
+            by_queue[self._queue_url_of(entry.client)].append(item)
+        kept: list[Copy] = []
+        for queue_url, items in by_queue.items():
+            kept.extend(self._publish(queue_url, items))
+        if kept:
+            self._ready = sorted(kept) + self._ready
+
+    def _publish(self, queue_url: str, items: list[Copy]) -> list[Copy]:
+        """Publish in batches; answer the copies the queue did not take."""
+        for start in range(0, len(items), SQS_BATCH):
+            batch = items[start : start + SQS_BATCH]
+            try:
+                self._queues.publish(queue_url, [item[3].envelope for item in batch])
+            except Exception as exc:
+                if queue_url not in self._refusing:
+                    log.warning("publishing to %s failed (%s); the events wait for the next run of the clock", queue_url, exc)
+                self._refusing.add(queue_url)
+                return items[start:]
+        self._refusing.discard(queue_url)
+        return []

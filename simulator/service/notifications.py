@@ -206,11 +206,14 @@ def send_daily_summaries(core: SandboxCore, now_ns: int) -> None:
     nothing is summarized twice or lost.
     """
     day = central_date(now_ns).isoformat()
-    for client in core.clients.values():
+
+    def summarize(client: ClientRecord) -> None:
         by_account: dict[str, list[BookEntry]] = {}
         for entry in client.book.take_unsummarized(now_ns):
             by_account.setdefault(entry.account, []).append(entry)
         core.mail.defer(client.client_id, list(by_account.items()), partial(_summary_letter, core, client, day), now_ns)
+
+    core.for_each_client("the daily summaries", summarize)
 
 
 def install(core: SandboxCore) -> None:

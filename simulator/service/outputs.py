@@ -1,7 +1,10 @@
 """Files and emails the sandbox sends: its own record is the truth.
 
 S3 and SES receive copies through the ports; reports and the control API
-read the record, so a fault on the copy never hides what was produced.
+read the record, so a fault on the copy never hides what was produced. A
+copy that fails is never the simulation's failure: an S3 upload is tried
+again every five simulated minutes until it lands (the file arrives late, as
+after a real outage), and an SES copy that cannot be sent is logged.
 
 Bulk emails (a batch's trade confirmations, the daily summaries) are
 recorded as one deferred group and rendered when first read: finding an
@@ -12,13 +15,17 @@ in simulated time, delivered after each run of the clock.
 """
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from simulator.engine.clock import NS_PER_SECOND, iso_millis
+from simulator.engine.kernel import Kernel
 from simulator.service.ports import FilePort, MailPort
+
+log = logging.getLogger(__name__)
 
 SENDER = "no-reply@sandbox.bakkt.test"
 SES_SEND_RATE = 14
@@ -27,6 +34,8 @@ SES_SEND_INTERVAL_NS = NS_PER_SECOND // SES_SEND_RATE
 T = TypeVar("T")
 Letter = tuple[str, str, str]
 """(to, subject, body) of one rendered email."""
+UPLOAD_RETRY_NS = 5 * 60 * NS_PER_SECOND
+"""A failed S3 upload is tried again this long after each failure."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,6 @@ class StoredFile:
     key: str
     body: bytes
     written_ns: int
-
-    def to_api(self) -> dict[str, Any]:
-        return {"key": self.key, "size": len(self.body), "writtenAt": iso_millis(self.written_ns)}
 
 
 @dataclass(frozen=True)
@@ -54,16 +60,56 @@ class Email:
 
 
 class FileStore:
-    def __init__(self, port: FilePort) -> None:
+    """The files the sandbox wrote, and whether each one's S3 copy has landed."""
+
+    def __init__(self, port: FilePort, kernel: Kernel) -> None:
         self._port = port
+        self._kernel = kernel
         self._files: dict[tuple[str, str], StoredFile] = {}
+        self._undelivered: set[tuple[str, str]] = set()
+        self.failing_puts = 0
+        """Uploads still to fail on purpose (the `s3.failPuts` fault)."""
+
+    def fail_next_puts(self, count: int) -> None:
+        self.failing_puts = count
 
     def write(self, client: str, bucket: str, key: str, body: bytes, now_ns: int) -> None:
-        self._files[(client, key)] = StoredFile(client, bucket, key, body, now_ns)
-        self._port.put(bucket, key, body)
+        stored = StoredFile(client, bucket, key, body, now_ns)
+        self._files[(client, key)] = stored
+        self._upload(stored)
+
+    def _upload(self, stored: StoredFile) -> None:
+        where = (stored.client, stored.key)
+        try:
+            if self.failing_puts:
+                self.failing_puts -= 1
+                raise OSError("the s3.failPuts fault")
+            self._port.put(stored.bucket, stored.key, stored.body, self._kernel.now)
+        except Exception as exc:  # any failure of the copy: the record stays, the upload is retried
+            log.warning("S3 upload of s3://%s/%s failed (%s); retrying in 5 simulated minutes", stored.bucket, stored.key, exc)
+            self._undelivered.add(where)
+            self._kernel.after(UPLOAD_RETRY_NS, lambda: self._retry(stored))
+        else:
+            self._undelivered.discard(where)
+
+    def _retry(self, stored: StoredFile) -> None:
+        """Upload again, unless a later write of the same key has replaced this one."""
+        if self._files.get((stored.client, stored.key)) is stored and (stored.client, stored.key) in self._undelivered:
+            self._upload(stored)
+
+    def delivered(self, stored: StoredFile) -> bool:
+        return (stored.client, stored.key) not in self._undelivered
 
     def list(self, client: str | None = None) -> list[StoredFile]:
         return [f for (owner, _), f in sorted(self._files.items()) if client is None or owner == client]
+
+    def to_api(self, stored: StoredFile) -> dict[str, Any]:
+        return {
+            "key": stored.key,
+            "size": len(stored.body),
+            "writtenAt": iso_millis(stored.written_ns),
+            "delivered": self.delivered(stored),
+        }
 
 
 @dataclass
@@ -112,8 +158,16 @@ class MailJournal:
 
     def send(self, client: str, to: str, subject: str, body: str, now_ns: int) -> None:
         """Record one email and send its SES copy at once."""
-        self._log.append(Email(client, to, subject, body, now_ns))
-        self._port.send(SENDER, to, subject, body)
+        email = Email(client, to, subject, body, now_ns)
+        self._log.append(email)
+        self._copy(email)
+
+    def _copy(self, email: Email) -> None:
+        """The SES copy of a recorded email; its failure is logged, never raised."""
+        try:
+            self._port.send(SENDER, email.to, email.subject, email.body)
+        except Exception as exc:
+            log.warning("SES copy of an email to %s failed: %s", email.to, exc)
 
     def defer(self, client: str, items: Sequence[T], render: Callable[[T], Letter | None], now_ns: int) -> None:
         """Record one email per item, rendered when first read; their SES copies go out paced by `flush`."""
@@ -135,7 +189,7 @@ class MailJournal:
                 email = group.email(pending.next)
                 pending.next += 1
                 if email is not None:
-                    self._port.send(SENDER, email.to, email.subject, email.body)
+                    self._copy(email)
             if pending.next < len(group.items):
                 return
             copies.popleft()

@@ -23,7 +23,9 @@ class FilePort(Protocol):
     def create_bucket(self, client_id: str) -> str:
         """Create the client's bucket and answer its name."""
 
-    def put(self, bucket: str, key: str, body: bytes) -> None: ...
+    def put(self, bucket: str, key: str, body: bytes, modified_ns: int) -> None:
+        """Store the object, its LastModified the simulated instant `modified_ns`;
+        a bucket the client deleted is created again first."""
 
 
 class MailPort(Protocol):
@@ -41,4 +43,4 @@ class Ports(Protocol):
     def mail(self) -> MailPort: ...
 
     def clear(self) -> None:
-        """Remove every queue and bucket (a reset)."""
+        """Remove every queue, bucket and sent email (a reset)."""

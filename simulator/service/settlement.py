@@ -150,7 +150,6 @@ def install(core: SandboxCore) -> None:
     """Run the cutoff for every client at each 09:00 CT."""
 
     def cutoff(end_ns: int) -> None:
-        for client in core.clients.values():
-            settle_client(core, client, end_ns)
+        core.for_each_client("the 09:00 CT cutoff", lambda client: settle_client(core, client, end_ns))
 
     core.kernel.daily(SETTLEMENT_CUTOFF, cutoff)

@@ -87,3 +87,48 @@ def test_quiet_time_advances_without_work(kernel: Kernel) -> None:
     far = START + 365 * 86_400 * NS_PER_SECOND
     kernel.run_to(far)
     assert kernel.now == far
+
+
+def test_a_failing_action_is_logged_and_the_clock_reaches_its_target(
+    kernel: Kernel, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a scheduled job")
+
+    kernel.at(START + 10, broken)
+    kernel.at(START + 10, lambda: ran.append("same instant"))
+    kernel.at(START + 20, lambda: ran.append("later"))
+    kernel.run_to(START + 30)
+    assert kernel.now == START + 30
+    assert ran == ["same instant", "later"]
+    assert "a bug in a scheduled job" in caplog.text
+
+
+def test_after_a_failing_action_the_next_run_stops_at_its_own_target(kernel: Kernel) -> None:
+    class Unraisable(Exception):
+        """Like botocore's ClientError: its constructor wants more than a message."""
+
+        def __init__(self, code: int, operation: str) -> None:
+            super().__init__(f"{operation} failed with {code}")
+
+    def broken() -> None:
+        raise Unraisable(404, "PutObject")
+
+    kernel.at(START + 10, broken)
+    kernel.run_to(START + 100)
+    kernel.run_to(START + 500)
+    assert kernel.now == START + 500
+
+
+def test_a_failing_daily_job_runs_again_the_next_day(kernel: Kernel) -> None:
+    runs: list[str] = []
+
+    def flaky(now: int) -> None:
+        runs.append(iso_seconds(now))
+        raise RuntimeError("fails every day")
+
+    kernel.daily(time(9, 0), flaky)
+    kernel.run_to(START + 2 * 86_400 * NS_PER_SECOND)
+    assert runs == ["2026-02-20T15:00:00Z", "2026-02-21T15:00:00Z"]
