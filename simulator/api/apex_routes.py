@@ -36,6 +36,12 @@ def config(call: Call) -> tuple[int, Any]:
     return 200, {"streamingQuoteUrl": "wss://sandbox.bakkt.test/quotes"}
 
 
+@route("POST", f"{API}/config", Access.CLIENT)
+def post_config(call: Call) -> tuple[int, Any]:
+    """The vendor's docs call the config with `POST {}`; the body, if any, is ignored, as GET has none."""
+    return config.handler(call)
+
+
 @route("GET", f"{API}/instruments", Access.CLIENT)
 def instruments(call: Call) -> tuple[int, Any]:
     return 200, {"instruments": [i.to_api() for i in INSTRUMENTS.values()]}
@@ -106,6 +112,7 @@ APEX_ROUTES = (
     status,
     login_route,
     config,
+    post_config,
     instruments,
     create_account,
     get_account,

@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.api.dispatch import Access, Call, route
 from simulator.api.schemas import (
+    MAX_ADVANCE_SECONDS,
     AccountsRequest,
     AdvanceRequest,
     BalanceRequest,
@@ -29,8 +30,7 @@ from simulator.service.state import Branding, ClientRecord, FundingModel
 CONTROL = "/sandbox/v1"
 DEFAULT_EVENT_PAGE = 1000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
-API_FAULT_STATUSES = {429, *range(500, 600)}
-MAX_ADVANCE_NS = 10 * 365 * 86_400 * NS_PER_SECOND
+MAX_ADVANCE_NS = MAX_ADVANCE_SECONDS * NS_PER_SECOND
 
 
 def clock_view(call: Call) -> dict[str, Any]:
@@ -62,8 +62,6 @@ def get_clock(call: Call) -> tuple[int, Any]:
 @route("POST", f"{CONTROL}/clock/advance", Access.CONTROL, AdvanceRequest)
 def advance_clock(call: Call) -> tuple[int, Any]:
     body: AdvanceRequest = call.body
-    if (body.seconds is None) == (body.to is None):
-        raise bad_request('give exactly one of "seconds" or "to"')
     if body.to is not None:
         try:
             target = parse_instant(body.to)
@@ -100,8 +98,6 @@ def create_client(call: Call) -> tuple[int, Any]:
 def create_accounts(call: Call) -> tuple[int, Any]:
     body: AccountsRequest = call.body
     client = client_named(call, call.params["clientId"])
-    if (body.count is None) == (body.accounts is None):
-        raise bad_request('give exactly one of "count" or "accounts"')
     if body.accounts is not None:
         seeds = [
             AccountSeed(a.id, a.email, decimals_of(a.holdings), None if a.cash is None else Decimal(a.cash))
@@ -178,15 +174,16 @@ def set_faults(call: Call) -> tuple[int, Any]:
         outbox.faults.max_delay_seconds = body.queue.maxDelaySeconds
     if body.fills is not None:
         router.latency_ms = body.fills.latencyMs
+    if body.s3 is not None:
+        call.core.files.fail_next_puts(body.s3.failPuts)
     if body.api is not None:
-        if body.api.status not in API_FAULT_STATUSES:
-            raise bad_request("api.status: must be 429 or a 5xx status")
         call.core.api_faults = ApiFaults(
             body.api.errorRate, body.api.status, body.api.latencyMs, body.api.lostResponseRate
         )
     api = call.core.api_faults
     return 200, {
         "queue": {"duplicateRate": outbox.faults.duplicate_rate, "maxDelaySeconds": outbox.faults.max_delay_seconds},
+        "s3": {"failPuts": call.core.files.failing_puts},
         "fills": {"latencyMs": router.latency_ms},
         "api": {
             "errorRate": api.error_rate,
@@ -223,7 +220,7 @@ def get_files(call: Call) -> tuple[int, Any]:
     client_id = call.query.get("client")
     if client_id is not None:
         client_named(call, client_id)
-    return 200, {"files": [f.to_api() for f in call.core.files.list(client_id)]}
+    return 200, {"files": [call.core.files.to_api(f) for f in call.core.files.list(client_id)]}
 
 
 @route("GET", f"{CONTROL}/emails", Access.CONTROL)

@@ -27,6 +27,7 @@ from simulator.api import response_schemas as bodies
 from simulator.api.apex_routes import API
 from simulator.api.control_routes import CONTROL
 from simulator.api.dispatch import Access, Route
+from simulator.api.schemas import MAX_BULK_ACCOUNTS
 from simulator.domain import reasons
 
 OPENAPI_PATH = f"{CONTROL}/openapi.json"
@@ -56,7 +57,9 @@ SECURITY: Mapping[Access, list[dict[str, list[str]]]] = {
 """PUBLIC routes need nothing; the empty requirement makes the admin token optional."""
 
 MALFORMED_BODY = "The body is not a JSON object"
-INVALID_FIELD = "a field is missing or has a wrong type, enum value or decimal format; the message names the field"
+INVALID_FIELD = "a field is missing or breaks its schema (type, enum, pattern, length, limits)"
+UNKNOWN_FIELD = "a field is unknown (the message lists the known ones)"
+NAMED = "the message names the field"
 INVALID_FIELDS = "Fields are missing or invalid: one validationErrors entry each"
 OTHER_ERRORS = (
     "Any other error, same body: 404 unknown path, 405 wrong method, 413 body over 1 MiB, 500 sandbox bug; "
@@ -93,6 +96,7 @@ ANSWERS: Mapping[tuple[str, str], Answer] = {
     ("GET", "/apex-crypto/api/status"): Answer(bodies.ApiStatus),
     ("POST", f"{API}/login"): Answer(bodies.LoginResponse, errors={401: "Unknown logonId or wrong password"}),
     ("GET", f"{API}/config"): Answer(bodies.ConfigResponse),
+    ("POST", f"{API}/config"): Answer(bodies.ConfigResponse),
     ("GET", f"{API}/instruments"): Answer(bodies.InstrumentResponse),
     ("POST", f"{API}/accounts"): Answer(bodies.Account, errors={422: "The clientAccountId is taken (entry code 409)"}),
     ("GET", f"{API}/accounts/{{clientAccountId}}"): Answer(bodies.Account, errors={400: f"`{reasons.INVALID_ACCOUNT}`"}),
@@ -138,7 +142,9 @@ ANSWERS: Mapping[tuple[str, str], Answer] = {
         bodies.ProvisioningAnswer, 201, {400: "The clientId is malformed or already provisioned"}
     ),
     ("POST", f"{CONTROL}/clients/{{clientId}}/accounts"): Answer(
-        bodies.AccountIdsAnswer, 201, {404: NO_CLIENT, 400: "Not exactly one of `count` and `accounts`, or a bad seed"}
+        bodies.AccountIdsAnswer,
+        201,
+        {404: NO_CLIENT, 400: f"Not exactly one of `count` and `accounts`, over {MAX_BULK_ACCOUNTS} accounts, or a bad seed"},
     ),
     ("POST", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}/deposit"): Answer(
         bodies.BalancesAnswer, errors=ACCOUNT_LOOKUP
@@ -228,7 +234,12 @@ def error_reasons(route: Route, answer: Answer) -> dict[int, list[str]]:
     """Error statuses of one route: those the route table implies, then its own."""
     found: dict[int, list[str]] = {}
     if route.body is not None:
-        found[400] = [MALFORMED_BODY if route.validation_errors else f"{MALFORMED_BODY}, or {INVALID_FIELD}"]
+        if route.validation_errors:
+            found[400] = [MALFORMED_BODY]
+        elif route.access is Access.CONTROL:
+            found[400] = [f"{MALFORMED_BODY}, {INVALID_FIELD}, or {UNKNOWN_FIELD}; {NAMED}"]
+        else:
+            found[400] = [f"{MALFORMED_BODY}, or {INVALID_FIELD}; {NAMED}"]
     if route.validation_errors:
         found[422] = [INVALID_FIELDS]
     if route.access is Access.CLIENT:

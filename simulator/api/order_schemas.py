@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr
 
-from simulator.api.schemas import DecimalString, RequestModel, SideName, UuidString
+from simulator.api.schemas import ORDER_ID_MAX_LENGTH, DecimalString, Identifier, RequestModel, SideName, UuidString
 
 
 class NewOrderRequest(RequestModel):
     account: StrictStr
-    clientOrderId: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    clientOrderId: Annotated[Identifier, Field(max_length=ORDER_ID_MAX_LENGTH)]
     symbol: StrictStr
     side: SideName
     type: Literal["LIMIT", "MARKET", "STOP_LIMIT"]

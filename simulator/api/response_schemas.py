@@ -21,11 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
 
 from simulator.api.gift_schemas import GiftAllocationRequest
-from simulator.api.schemas import AccountRequest, BatchAllocationOpenRequest, BatchTradeAllocationRequest
 from simulator.api.order_schemas import NewOrderRequest
+from simulator.api.schemas import AccountRequest, BatchAllocationOpenRequest, BatchTradeAllocationRequest
 from simulator.domain.batches import AllocationStatus, BatchStatus
-from simulator.domain.orders import OrderStatus
 from simulator.domain.decimals import DECIMAL_PATTERN
+from simulator.domain.orders import OrderStatus
 
 T = TypeVar("T")
 
@@ -360,6 +360,12 @@ class QueueFaults(ResponseModel):
     maxDelaySeconds: float
 
 
+class S3Faults(ResponseModel):
+    """Uploads still to fail on purpose."""
+
+    failPuts: int
+
+
 class FillFaults(ResponseModel):
     latencyMs: int
 
@@ -375,6 +381,7 @@ class FaultsAnswer(ResponseModel):
     """The fault settings in force."""
 
     queue: QueueFaults
+    s3: S3Faults
     fills: FillFaults
     api: ApiFaults
 
@@ -402,9 +409,12 @@ class EventsPage(ResponseModel):
 
 
 class StoredFile(ResponseModel):
+    """`delivered` is false while the S3 copy has not landed yet (it is retried until it does)."""
+
     key: str
     size: int
     writtenAt: Timestamp
+    delivered: bool
 
 
 class FilesAnswer(ResponseModel):

@@ -39,11 +39,28 @@ def settlement_method(client: ClientRecord) -> str | None:
     return client.funding_model.value
 
 
+def generated_id(client: ClientRecord, prefix: str, taken: set[str]) -> str:
+    """The next `<prefix><n>` that is neither an account yet nor in `taken`."""
+    account_id = client.next_account_id(prefix)
+    while account_id in taken:
+        account_id = client.next_account_id(prefix)
+    return account_id
+
+
 def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[AccountSeed], prefix: str) -> list[str]:
-    """Create investors, generating ids `<prefix><n>` where none is given."""
+    """Create investors, generating ids `<prefix><n>` where none is given.
+
+    An id given twice is refused, and a generated id skips those the request
+    gives, so no account is ever created over another.
+    """
+    given: set[str] = set()
     for seed in seeds:
-        if seed.account_id is not None and seed.account_id in client.accounts:
-            raise bad_request(f"accounts: account {seed.account_id} already exists")
+        if seed.account_id is not None:
+            if seed.account_id in client.accounts:
+                raise bad_request(f"accounts: account {seed.account_id} already exists")
+            if seed.account_id in given:
+                raise bad_request(f"accounts: account {seed.account_id} is given twice")
+            given.add(seed.account_id)
         for coin, quantity in seed.holdings.items():
             if coin not in COINS:
                 raise bad_request(f"holdings: unknown coin {coin}")
@@ -53,7 +70,7 @@ def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[Accoun
             raise bad_request("cash: must not be negative")
     created: list[str] = []
     for seed in seeds:
-        account_id = seed.account_id or client.next_account_id(prefix)
+        account_id = seed.account_id if seed.account_id is not None else generated_id(client, prefix, given)
         client.accounts[account_id] = Account(account_id, AccountKind.INVESTOR, core.now, email=seed.email)
         for coin, quantity in sorted(seed.holdings.items()):
             client.ledger.move_coin(account_id, coin, quantity)

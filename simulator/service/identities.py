@@ -6,12 +6,21 @@ it is only generated when someone looks at it.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from faker import Faker
 
 from simulator.engine.streams import derive_seed
+
+_NOT_IN_A_MAILBOX = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _mailbox_part(account_id: str) -> str:
+    """The account id as it may stand in an address's local part: an id may hold
+    spaces, dots or an `@`, which would make the generated address invalid."""
+    return _NOT_IN_A_MAILBOX.sub("", account_id) or "investor"
 
 
 class IdentityFactory:
@@ -31,7 +40,7 @@ class IdentityFactory:
             "state": fake.state_abbr(include_territories=False),
             "streetAddress": [fake.street_address()],
         }
-        email = f"{given}.{family}.{account_id}@{fake.free_email_domain()}".lower()
+        email = f"{given}.{family}.{_mailbox_part(account_id)}@{fake.free_email_domain()}".lower()
         request: dict[str, Any] = {
             "clientAccountId": account_id,
             "accountType": "INDIVIDUAL",
