@@ -1,5 +1,10 @@
 """The runtime both live modes share: the current core, the one dispatch,
 and, with a durable log, the recording and replay of commands.
+
+What a client is shown never runs ahead of the log: a command is written
+before it runs, and the realtime clock marks its target before it moves
+there, so a restart after kill -9 resumes at or after every instant any
+answer, file or email had shown.
 """
 from __future__ import annotations
 
@@ -7,25 +12,27 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from simulator.adapters.command_log import CommandLog, LoggedCommand
+from simulator.adapters.command_log import CommandLog, LoggedCommand, LogUnavailable
 from simulator.api.apex_routes import APEX_ROUTES
 from simulator.api.control_routes import CONTROL_ROUTES
 from simulator.api.dispatch import Dispatcher, Route
 from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.gift_routes import GIFT_ROUTES
-from simulator.api.order_routes import ORDER_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
+from simulator.api.order_routes import ORDER_ROUTES
 from simulator.engine.gc_pause import gc_paused
 from simulator.service import cash_calls, notifications, orders, settlement
 from simulator.service.core import SandboxCore
+from simulator.service.errors import ApiError
 from simulator.service.ports import Ports
 
 ROUTES = (*APEX_ROUTES, *GIFT_ROUTES, *ORDER_ROUTES, *CONTROL_ROUTES, *DOCS_ROUTES)
 
 
-def build_core(seed: int, start_ns: int, ports: Ports) -> SandboxCore:
-    """A core with its daily schedules installed."""
+def build_core(seed: int, start_ns: int, ports: Ports, secret: bytes | None) -> SandboxCore:
+    """A core with its daily schedules installed; `secret` keys its credentials (RandomStreams.credential)."""
     core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
+    core.streams.secret = secret
     settlement.install(core)
     orders.install(core)
     cash_calls.install(core)
@@ -43,16 +50,18 @@ class Runtime:
         clock_mode: str,
         control_guard: Callable[[ApiRequest], None],
         log: CommandLog | None = None,
+        secret: bytes | None = None,
     ) -> None:
         self.seed = seed
         self.start_ns = start_ns
         self.clock_mode = clock_mode
         self._ports = ports
         self._log = log
+        self._secret = secret
         self._replaying = False
         self.epoch = 0
         """Resets so far: deletions recorded in the log belong to one epoch."""
-        self._core = build_core(seed, start_ns, ports)
+        self._core = build_core(seed, start_ns, ports, secret)
         if log is not None:
             ports.queues.watch_deletions(self._record_deleted)
         self._control_guard = control_guard
@@ -70,7 +79,7 @@ class Runtime:
         self.epoch += 1
         if seed is not None:
             self.seed = seed
-        self._core = build_core(self.seed, self.start_ns, self._ports)
+        self._core = build_core(self.seed, self.start_ns, self._ports, self._secret)
 
     def call(
         self, method: str, path: str, body: Any = None, *, token: str | None = None, query: dict[str, str] | None = None
@@ -88,11 +97,14 @@ class Runtime:
     # durability
 
     def _record(self, request: ApiRequest, sim_ns: int) -> None:
+        """Log an admitted command before it runs; a log that cannot take it answers 503 and nothing runs."""
         if self._log is not None and not self._replaying:
             authorization = request.headers.get("authorization")
-            self._log.append(
-                LoggedCommand(sim_ns, request.method, request.path, dict(request.query), authorization, request.body)
-            )
+            command = LoggedCommand(sim_ns, request.method, request.path, dict(request.query), authorization, request.body)
+            try:
+                self._log.append(command)
+            except LogUnavailable as exc:
+                raise ApiError(503, f"durable log unavailable: {exc}") from None
 
     def replay_log(self) -> int:
         """Rebuild the state from the log: each command again at its instant.
@@ -110,10 +122,10 @@ class Runtime:
                     if command.sim_ns > self._core.now:
                         self._core.kernel.run_to(command.sim_ns)
                     headers = {"authorization": command.authorization} if command.authorization else {}
-                    self.dispatch.execute(ApiRequest(command.method, command.path, command.query, headers, command.body))
+                    self.dispatch.run(ApiRequest(command.method, command.path, command.query, headers, command.body))
                     count += 1
                 self._core.outbox.suppressed = deleted.get(self.epoch, set())
-                clock = self._log.clock()
+                clock = self._log.clock_mark(self.epoch)
                 if clock is not None and clock > self._core.now:
                     self._core.kernel.run_to(clock)
         finally:
@@ -124,6 +136,9 @@ class Runtime:
         if self._log is not None:
             self._log.record_deleted(self.epoch, message_id)
 
-    def record_clock(self, sim_ns: int) -> None:
+    def mark_clock(self, target_ns: int) -> None:
+        """Log the instant the realtime clock is about to run to (under the
+        kernel lock, before it moves). Raises LogUnavailable if it cannot be
+        kept: the clock must then stay where it is."""
         if self._log is not None and not self._replaying:
-            self._log.record_clock(sim_ns)
+            self._log.mark_clock(self.epoch, target_ns)

@@ -4,6 +4,11 @@ The API is the runtime's WSGI app on waitress (a production WSGI server);
 the embedded AWS is moto's threaded server on loopback. Both run in this
 process, so the sandbox publishes to the same embedded queues that clients
 reach over HTTP.
+
+A `--db` file has one server at a time (the log's lock), and a server that
+other machines can reach (a non-loopback `--host`) needs an admin token of
+at least 16 characters and keys passwords and tokens with a secret from the
+OS's secure random source, so they cannot be computed from the seed.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import secrets
 import signal
 import sys
 from contextlib import ExitStack
@@ -23,7 +29,8 @@ import waitress
 from moto.server import ThreadedMotoServer
 
 from simulator.adapters.aws import REGION, EmbeddedAws
-from simulator.adapters.command_log import CommandLog
+from simulator.adapters.command_log import CommandLog, LogInUse
+from simulator.api.dispatch import MAX_HELD_ANSWERS
 from simulator.api.http import ApiRequest
 from simulator.api.wsgi import make_wsgi_app
 from simulator.engine.clock import iso_millis, parse_instant
@@ -37,9 +44,12 @@ from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
 from simulator.service.errors import UNAUTHORIZED, ApiError
 
-SERVER_THREADS = 8
-CLOCK_CHECKPOINT_TICKS = 25
-"""With `--db`, the realtime clock is saved every this many ticks (about 0.5 s)."""
+AWAKE_THREADS = 8
+SERVER_THREADS = MAX_HELD_ANSWERS + AWAKE_THREADS
+"""Worker threads: the API-latency fault holds at most MAX_HELD_ANSWERS at once, the rest stay awake for other calls."""
+MIN_ADMIN_TOKEN = 16
+SECRET_META = "credentialSecret"
+"""The meta key of a --db's secret that keys its passwords and tokens (hex)."""
 
 
 class ServeError(Exception):
@@ -115,6 +125,55 @@ def _settings(options: ServeOptions, log: CommandLog | None) -> tuple[int, str]:
     return int(chosen["seed"]), chosen["start"]
 
 
+def _check_admin_token(options: ServeOptions) -> None:
+    """The control API beyond loopback needs a token, and a short token is a guess away from none."""
+    if not is_loopback(options.host) and options.admin_token is None:
+        raise ServeError(f"--host {options.host} is reachable from other machines: give --admin-token to protect the control API")
+    if options.admin_token is not None and len(options.admin_token) < MIN_ADMIN_TOKEN:
+        raise ServeError(
+            f"--admin-token must be at least {MIN_ADMIN_TOKEN} characters, this one has {len(options.admin_token)}"
+        )
+
+
+def _open_log(db: Path) -> CommandLog:
+    """The durable log, owned by this process: two servers on one file would merge into a state neither had."""
+    try:
+        return CommandLog(db)
+    except LogInUse as exc:
+        owner = f"process {exc.owner}" if exc.owner else "a process that has not yet written its id"
+        raise ServeError(f"--db {db} is in use by another bakkt-sim serve ({owner}); stop it or use another --db") from None
+
+
+def _credential_secret(options: ServeOptions, log: CommandLog | None) -> bytes | None:
+    """The key for passwords and tokens, or None when they follow the seed alone.
+
+    On a host other machines reach, the key comes from the OS's secure random
+    source. A --db keeps its key, so its replay makes the very passwords and
+    tokens its clients hold; it keeps it on loopback too. A --db made on
+    loopback holds seed-derived credentials, so it cannot be served beyond it.
+    A recording replays from the seed alone, so it cannot have a key.
+    """
+    stored = log.meta().get(SECRET_META) if log is not None else None
+    if stored is None and is_loopback(options.host):
+        return None
+    if options.record is not None:
+        raise ServeError(
+            "--record needs passwords and tokens that follow the seed, so a replay makes them again: "
+            "use a loopback --host and a --db made on one"
+        )
+    if stored is not None:
+        return bytes.fromhex(stored)
+    if log is not None and log.count():
+        raise ServeError(
+            f"--db {options.db} was made on loopback, where passwords and tokens follow the seed; "
+            f"--host {options.host} needs a new --db"
+        )
+    secret = secrets.token_bytes(32)
+    if log is not None:
+        log.set_meta({SECRET_META: secret.hex()})
+    return secret
+
+
 def _apply_setup(runtime: Runtime, scenario: Scenario) -> None:
     """The scenario's `market` and `clients`, as if a client had sent them."""
     runner = ScenarioRunner(scenario, runtime, Substitution(runtime.seed))
@@ -162,18 +221,18 @@ def _listen(options: ServeOptions, app: Any) -> Any:
 
 
 def serve(options: ServeOptions) -> int:
-    if not is_loopback(options.host) and options.admin_token is None:
-        raise ServeError(f"--host {options.host} is reachable from other machines: give --admin-token to protect the control API")
+    _check_admin_token(options)
     try:
         parse_instant(options.start or "2026-01-05T14:00:00Z")
     except ValueError as exc:
         raise ServeError(f"--start: {exc}") from None
     with ExitStack() as started:  # however serve ends, what it started stops, the latest first
-        log = CommandLog(options.db) if options.db is not None else None
+        log = _open_log(options.db) if options.db is not None else None
         if log is not None:
             started.callback(log.close)
         _check_fresh_start(options, log)
         seed, start = _settings(options, log)
+        secret = _credential_secret(options, log)
         setup = load_scenario(options.setup) if options.setup is not None else None
         _check_record_path(options)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
@@ -191,6 +250,7 @@ def serve(options: ServeOptions) -> int:
             clock_mode=options.clock,
             control_guard=guard,
             log=log,
+            secret=secret,
         )
         resumed = runtime.replay_log() if log is not None and log.count() else 0
         if setup is not None and not resumed:
@@ -233,14 +293,7 @@ def _restore_signals(previous: dict[signal.Signals, Any]) -> None:
 
 
 def _start_driver(runtime: Runtime, options: ServeOptions) -> RealtimeDriver:
-    ticks = 0
-
-    def checkpoint(sim_ns: int) -> None:
-        nonlocal ticks
-        ticks += 1
-        if ticks % CLOCK_CHECKPOINT_TICKS == 0:
-            runtime.record_clock(sim_ns)
-
-    driver = RealtimeDriver(lambda: runtime.core.kernel, options.speed, checkpoint)
+    """The realtime clock, marking each target in the log (with --db) before it moves there."""
+    driver = RealtimeDriver(lambda: runtime.core.kernel, options.speed, runtime.mark_clock)
     driver.start()
     return driver

@@ -3,24 +3,31 @@
 When several errors apply, the first of 413, 404, 405, 401, 400 answers,
 then the handler's own business answer. A handler bug answers a plain 500
 body, never a traceback.
+
+With a durable log, a request is written to it after it is admitted and
+before it runs: one refused with 413, 404, 405 or 401 changes nothing and
+is never written (nor, under the API faults, draws a fault, which would
+shift the seeded fault stream a replay reproduces). A log that cannot take
+the write answers 503 and nothing runs.
 """
 from __future__ import annotations
 
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, error_body, json_response
-from simulator.api.schemas import RequestModel
-from simulator.service.clients import authenticate
+from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, HeadedBody, error_body, json_response
+from simulator.api.schemas import LoginRequest, RequestModel
+from simulator.service.clients import authenticate, check_credentials
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
 from simulator.service.faults import ApiFault
@@ -29,6 +36,9 @@ from simulator.service.state import ClientRecord
 log = logging.getLogger(__name__)
 FAULTY_PREFIX = "/apex-crypto/"
 """API faults hit the vendor's API only, never the control API."""
+MAX_HELD_ANSWERS = 8
+"""At most this many answers wait out the API-latency fault at once (HoldGate)."""
+Body = TypeVar("Body", bound=RequestModel)
 
 
 class Access(Enum):
@@ -120,7 +130,7 @@ def validation_errors_body(error: ValidationError) -> dict[str, Any]:
     return {"code": 422, "message": f"{count} validation error{'s' if count != 1 else ''}", "validationErrors": entries}
 
 
-def parse_body(model: type[RequestModel], raw: bytes, *, validation_errors: bool = False) -> RequestModel:
+def parse_body(model: type[Body], raw: bytes, *, validation_errors: bool = False) -> Body:
     try:
         data = json.loads(raw or b"null")
     except (ValueError, RecursionError):
@@ -135,6 +145,40 @@ def parse_body(model: type[RequestModel], raw: bytes, *, validation_errors: bool
         raise ApiError(400, validation_message(exc)) from None
 
 
+class HoldGate:
+    """Grants the API-latency fault's holds, at most `limit` running at once.
+
+    The fault delays an /apex-crypto answer by sleeping in the server's worker
+    thread once the request has run, outside the kernel lock. Unbounded,
+    enough delayed requests would put every worker to sleep, and a control
+    call (the very one that turns the fault off) would wait behind them. So a
+    hold is granted only while fewer than `limit` run; an answer over the cap
+    is sent at once, without its delay. `serve` runs more worker threads than
+    the cap, so a control call always finds one awake.
+
+    A hold counts until the instant it ends rather than until its sleeper
+    wakes, so a caller that sleeps on its own (`serve --record`'s recorder)
+    is counted like the dispatch.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._ends: list[float] = []
+
+    def grant(self, seconds: float) -> float:
+        """The seconds the caller may hold its answer: all of them, or none over the cap."""
+        if seconds <= 0:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            self._ends = [end for end in self._ends if end > now]
+            if len(self._ends) >= self._limit:
+                return 0.0
+            self._ends.append(now + seconds)
+        return seconds
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -147,7 +191,8 @@ class Dispatcher:
         self._routes = tuple(routes)
         self._control_guard = control_guard
         self._recorder = recorder
-        """Told of every request that may change state, before it runs (`--db`)."""
+        """Told of every admitted request that may change state, before it runs (`--db`); may raise ApiError."""
+        self._holds = HoldGate(MAX_HELD_ANSWERS)
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
         status, payload, delay = self.execute(request)
@@ -156,15 +201,27 @@ class Dispatcher:
         return json_response(status, payload)
 
     def execute(self, request: ApiRequest) -> tuple[int, Any, float]:
-        """Run a request: its status, its answer's payload, and the seconds an
-        API fault would hold it back. Replay calls this and renders nothing."""
+        """Run a request: its status, its answer's payload, and the seconds the
+        API-latency fault holds the answer back (as the hold gate grants)."""
+        status, payload = self.run(request)
+        return status, payload, self._hold_for(request)
+
+    def run(self, request: ApiRequest) -> tuple[int, Any]:
+        """Run a request: its status and its answer's payload. Replay calls this and renders nothing."""
         try:
             return self._dispatch(request)
         except ApiError as exc:
-            return exc.status, exc.body, 0.0
+            return exc.status, exc.body
         except Exception:  # a sandbox bug must not reach the client as a traceback
             log.exception("unhandled error for %s %s", request.method, request.path)
-            return 500, error_body(500, "Internal sandbox error"), 0.0
+            return 500, error_body(500, "Internal sandbox error")
+
+    def _hold_for(self, request: ApiRequest) -> float:
+        """Every /apex-crypto answer is held, refused ones included, as a slow network
+        would hold it; a control call never is."""
+        if not request.path.startswith(FAULTY_PREFIX):
+            return 0.0
+        return self._holds.grant(self._host.core.api_faults.latency_ms / 1000)
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
@@ -180,35 +237,53 @@ class Dispatcher:
             allowed.append(candidate.method)
         if not allowed:
             raise ApiError(404, f"No such path: {request.path}")
-        raise ApiError(405, f"Method {request.method} not allowed on {request.path}; use {', '.join(sorted(set(allowed)))}")
+        methods = ", ".join(sorted(set(allowed)))
+        message = f"Method {request.method} not allowed on {request.path}; use {methods}"
+        raise ApiError(405, message, HeadedBody(error_body(405, message), (("Allow", methods),)))
 
-    def _dispatch(self, request: ApiRequest) -> tuple[int, Any, float]:
+    def _dispatch(self, request: ApiRequest) -> tuple[int, Any]:
         if len(request.body) > MAX_BODY_BYTES:
-            return 413, error_body(413, "Request body is larger than 1 MiB"), 0.0
+            return 413, error_body(413, "Request body is larger than 1 MiB")
         matched, params = self._match(request)
-        core = self._host.core
-        faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
         if matched.access is Access.CONTROL:
             self._control_guard(request)  # a refused call is neither run nor recorded
+        core = self._host.core
         with core.kernel.lock:
+            client = self._admit(matched, request, core)
             if self._recorder is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
-                self._recorder(request, core.now)
-            fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
-            if fault is ApiFault.ERROR:
-                assert faults is not None
-                status, payload = faults.status, error_body(faults.status, HTTPStatus(faults.status).phrase)
-            else:
-                status, payload = self._run(matched, params, request, core)
-            if fault is ApiFault.LOST:
-                status, payload = 504, error_body(504, "Gateway Timeout")
-        delay = faults.latency_ms / 1000 if faults is not None else 0.0
-        return status, payload, delay
+                self._recorder(request, core.now)  # a client's GET may draw an API fault: a replay draws it again
+            return self._run_faulted(matched, params, request, core, client)
 
-    def _run(self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore) -> tuple[int, Any]:
+    @staticmethod
+    def _admit(matched: Route, request: ApiRequest, core: SandboxCore) -> ClientRecord | None:
+        """The client a request acts for, checked before it is recorded or draws a
+        fault: a request refused with 401 changes nothing, so a replay needs no
+        trace of it. Login is the one public route that checks credentials."""
+        if matched.access is Access.CLIENT:
+            return authenticate(core, request.headers.get("authorization"))
+        if matched.body is LoginRequest:
+            credentials = parse_body(LoginRequest, request.body)
+            check_credentials(core, credentials.logonId, credentials.password)
+        return None
+
+    def _run_faulted(
+        self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore, client: ClientRecord | None
+    ) -> tuple[int, Any]:
+        """The request under the API faults: an error answer runs nothing, a lost response runs and answers 504."""
+        faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
+        fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
+        if fault is ApiFault.ERROR:
+            assert faults is not None
+            return faults.status, error_body(faults.status, HTTPStatus(faults.status).phrase)
+        status, payload = self._run(matched, params, request, core, client)
+        if fault is ApiFault.LOST:
+            return 504, error_body(504, "Gateway Timeout")
+        return status, payload
+
+    def _run(
+        self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore, client: ClientRecord | None
+    ) -> tuple[int, Any]:
         try:
-            client = None
-            if matched.access is Access.CLIENT:
-                client = authenticate(core, request.headers.get("authorization"))
             body = None
             if matched.body is not None:
                 body = parse_body(matched.body, request.body, validation_errors=matched.validation_errors)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024
+Headers = tuple[tuple[str, str], ...]
+JSON_HEADERS: Headers = (("Content-Type", "application/json"),)
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,29 @@ class ApiRequest:
 class ApiResponse:
     status: int
     body: bytes
-    headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    headers: Headers = JSON_HEADERS
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
 
 
+class HeadedBody(dict[str, Any]):
+    """A JSON body that names headers its answer must carry (a 405's `Allow`).
+
+    The headers travel with the payload because every path that renders an
+    answer, the dispatch and `serve --record`'s recorder alike, turns a
+    (status, payload) pair into bytes with `json_response`.
+    """
+
+    def __init__(self, content: Mapping[str, Any], headers: Headers) -> None:
+        super().__init__(content)
+        self.headers = headers
+
+
 def json_response(status: int, payload: Any) -> ApiResponse:
     body = json.dumps(payload, separators=(",", ":")).encode()
-    return ApiResponse(status, body)
+    extra = payload.headers if isinstance(payload, HeadedBody) else ()
+    return ApiResponse(status, body, (*JSON_HEADERS, *extra))
 
 
 def error_body(status: int, message: str) -> dict[str, Any]:

@@ -20,19 +20,33 @@ from simulator.api.http import ApiRequest, ApiResponse
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
+def _text(value: str | bytes) -> str:
+    """A header value as text; `requests` lets callers pass bytes (HTTP's latin-1)."""
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def _body(prepared: PreparedRequest) -> bytes:
+    """The body as bytes, whichever form `requests` was given: text, bytes, a file or a generator."""
+    body = prepared.body or b""
+    if isinstance(body, (str, bytes)):
+        return _bytes(body)
+    if hasattr(body, "read"):
+        return _bytes(body.read())
+    return b"".join(_bytes(chunk) for chunk in body)
+
+
 def api_request_from(prepared: PreparedRequest) -> ApiRequest:
     parts = urlsplit(prepared.url or "")
-    body = prepared.body or b""
-    if isinstance(body, str):
-        body = body.encode()
-    elif not isinstance(body, bytes):
-        body = b"".join(body)  # a generator body, as requests allows
     return ApiRequest(
         method=(prepared.method or "GET").upper(),
         path=unquote(parts.path) or "/",
         query=dict(parse_qsl(parts.query)),
-        headers={k.lower(): v for k, v in prepared.headers.items()},
-        body=body,
+        headers={key.lower(): _text(value) for key, value in prepared.headers.items()},
+        body=_body(prepared),
     )
 
 

@@ -3,10 +3,16 @@
 Each component draws from its own `random.Random`, so adding draws in one
 component never shifts another's ids or prices. Seeds come from SHA-256, not
 Python's salted `hash`, so they are stable across processes.
+
+Credentials (passwords, login tokens) are drawn from their seeded streams
+too, and, when the streams hold a secret, mixed with it by HMAC-SHA256:
+a process holding the secret (a `--db` replay) makes the same ones again,
+nobody holding only the seed can compute them.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import random
 
 
@@ -19,6 +25,8 @@ class RandomStreams:
     def __init__(self, root_seed: int) -> None:
         self.root_seed = root_seed
         self._streams: dict[str, random.Random] = {}
+        self.secret: bytes | None = None
+        """A key from the OS's secure random source, when credentials must not follow the seed alone."""
 
     def stream(self, name: str) -> random.Random:
         rng = self._streams.get(name)
@@ -31,6 +39,17 @@ class RandomStreams:
 
     def token(self, name: str, nbytes: int = 20) -> str:
         return self.stream(name).getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()
+
+    def credential(self, name: str, nbytes: int = 20) -> str:
+        """A password or token: the seeded `token`, keyed with the secret if there is one.
+
+        The seeded draw happens either way, so a secret changes no other
+        stream; the answer has the same length (at most 32 bytes).
+        """
+        drawn = self.token(name, nbytes)
+        if self.secret is None:
+            return drawn
+        return hmac.new(self.secret, f"{name}/{drawn}".encode(), hashlib.sha256).hexdigest()[: nbytes * 2]
 
 
 _VERSION_MASK = ~((0xF000 << 64) | (0xC000 << 48))

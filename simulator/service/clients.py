@@ -1,6 +1,11 @@
-"""Provisioning clients, logging in, and checking tokens."""
+"""Provisioning clients, logging in, and checking tokens.
+
+Passwords and tokens come from `RandomStreams.credential`: seeded, and keyed
+with the OS's secure random source when `serve` listens beyond loopback.
+"""
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -38,7 +43,7 @@ def provision_client(core: SandboxCore, spec: ClientSpec) -> ClientRecord:
         funding_model=spec.funding_model,
         commission=spec.commission,
         logon_id=f"{spec.client_id}-api",
-        password=core.streams.token(f"password:{spec.client_id}", 12),
+        password=core.streams.credential(f"password:{spec.client_id}", 12),
         bucket=core.ports.files.create_bucket(spec.client_id),
         queue_url=core.ports.queues.create_queue(spec.client_id),
         branding=spec.branding,
@@ -54,13 +59,25 @@ def provision_client(core: SandboxCore, spec: ClientSpec) -> ClientRecord:
     return client
 
 
-def login(core: SandboxCore, logon_id: str, password: str) -> str:
+def check_credentials(core: SandboxCore, logon_id: str, password: str) -> ClientRecord:
+    """The client these credentials belong to, or a 401. Changes nothing, so the
+    dispatch can refuse a bad login before it is logged or draws a fault."""
     for client in core.clients.values():
-        if client.logon_id == logon_id and client.password == password:
-            token = core.streams.token("tokens")
-            core.tokens[token] = Token(client.client_id, core.now + TOKEN_LIFETIME_NS)
-            return token
+        if client.logon_id == logon_id and hmac.compare_digest(client.password.encode(), _utf8(password)):
+            return client
     raise ApiError(401, UNAUTHORIZED)
+
+
+def _utf8(text: str) -> bytes:
+    """Bytes for a constant-time comparison; JSON may carry lone surrogates, which must not raise."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def login(core: SandboxCore, logon_id: str, password: str) -> str:
+    client = check_credentials(core, logon_id, password)
+    token = core.streams.credential("tokens")
+    core.tokens[token] = Token(client.client_id, core.now + TOKEN_LIFETIME_NS)
+    return token
 
 
 def bare_token(authorization: str) -> str:
