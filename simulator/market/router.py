@@ -1,4 +1,5 @@
-"""Sends market orders to the simulated venue and reports fills after a latency."""
+"""Sends market orders to the simulated venue and reports fills after a latency;
+holds the venue's resting LIMIT orders (`resting`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from simulator.engine.clock import NS_PER_MS
 from simulator.engine.kernel import Kernel
 from simulator.market.fills import FillResult, fill_market_order
 from simulator.market.quotes import Book, Market
+from simulator.market.resting import RestingOrders
 
 DEFAULT_LATENCY_MS = 250
 
@@ -18,6 +20,7 @@ class OrderRouter:
         self._kernel = kernel
         self._market = market
         self.latency_ms = DEFAULT_LATENCY_MS
+        self.resting = RestingOrders(kernel, market)
 
     def submit(
         self,

@@ -1,10 +1,17 @@
 """The order management system: submit, work, fill, cancel and expire orders.
 
-Orders execute asynchronously through the same market as batches. A working
-order that is not filled at once (a LIMIT away from the market, or a MARKET
-DAY/GTC order larger than the quotes) is tried again as the market moves,
-often at first and then less often, so a GTC order resting for weeks costs a
-few thousand looks rather than millions.
+Orders execute asynchronously through the same market as batches: each
+order's first look at the book comes after the router's latency. What it
+leaves working waits in one of two ways:
+
+- A LIMIT order rests at the venue (`simulator.market.resting`): it looks
+  again at every quote refresh whose best bid or offer crosses its limit,
+  outside maintenance, and at no other instant. It fills there, so no later
+  than any schedule of looks would have found it and usually earlier; its
+  cost follows the price, not the time it rests.
+- A MARKET DAY/GTC/GTD order larger than the quotes is crossed at every
+  refresh, so it polls instead: every second for its first minute, every
+  minute for its first hour, then every 15 minutes (RETRY_SCHEDULE).
 """
 from __future__ import annotations
 
@@ -29,9 +36,10 @@ from simulator.domain.orders import (
 from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
 from simulator.engine.calendar import MAINTENANCE_START, maintenance_end_if_inside
 from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, to_datetime
-from simulator.market.fills import ProviderFill, fill_market_order
-from simulator.service.accounts import open_sell_quantity
+from simulator.market.fills import FillResult, ProviderFill, fill_market_order
+from simulator.market.quotes import Book
 from simulator.service import cash_calls, notifications
+from simulator.service.accounts import open_sell_quantity
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request, not_found
 from simulator.service.state import ClientRecord
@@ -42,7 +50,7 @@ RETRY_SCHEDULE = (
     (60 * NS_PER_SECOND, NS_PER_SECOND),
     (3_600 * NS_PER_SECOND, 60 * NS_PER_SECOND),
 )
-"""While an order is younger than the first figure, look again after the second."""
+"""While a MARKET order is younger than the first figure, look again after the second."""
 RETRY_AFTER_AN_HOUR_NS = 900 * NS_PER_SECOND
 
 
@@ -161,32 +169,65 @@ def _expire(core: SandboxCore, client: ClientRecord, order: Order) -> None:
 
 
 def _attempt(core: SandboxCore, client: ClientRecord, order: Order, *, first: bool = False) -> None:
+    """A look at the book of now: the first one, or a MARKET order's retry."""
     if not order.working:
         return
     reopens = maintenance_end_if_inside(core.now)
     if reopens is not None:
         core.kernel.at(reopens, lambda: _attempt(core, client, order, first=first))
         return
-    instrument = INSTRUMENTS[order.symbol]
-    book = core.market.book(order.symbol, core.now)
-    result = fill_market_order(
+    result = _fill(order, core.market.book(order.symbol, core.now))
+    if result.reject_reason is not None and (first or order.time_in_force is TimeInForce.IOC):
+        _finish(core, client, order, result.reject_reason)
+        return
+    if not _book_fills(core, client, order, result):
+        return
+    if order.limit is None:  # a MARKET order: every refresh with quotes crosses it, so it polls
+        core.kernel.after(_retry_delay(core, order), lambda: _attempt(core, client, order))
+    else:
+        core.router.resting.rest(
+            _resting_key(client, order), order.symbol, order.side, order.limit, lambda book: _look(core, client, order, book)
+        )
+
+
+def _look(core: SandboxCore, client: ClientRecord, order: Order, book: Book) -> None:
+    """A resting LIMIT order's look at a book that crosses its limit (so it has quotes).
+
+    An order whose time is up does not look: its expiry, due this same instant,
+    ends it, as it would have ended it before any retry of the same instant.
+    """
+    if order.expires_ns is not None and core.now >= order.expires_ns:
+        return
+    _book_fills(core, client, order, _fill(order, book))
+
+
+def _fill(order: Order, book: Book) -> FillResult:
+    """What the order's open quantity or notional takes from `book`, within its limit."""
+    return fill_market_order(
         book,
         order.side,
-        increment=instrument.minimum_quantity_increment,
+        increment=INSTRUMENTS[order.symbol].minimum_quantity_increment,
         quantity=order.open_quantity,
         notional=order.open_notional if order.quantity is None else None,
         sweep_remainder=False,
         limit=order.limit,
     )
-    if result.reject_reason is not None and (first or order.time_in_force is TimeInForce.IOC):
-        _finish(core, client, order, result.reject_reason)
-        return
+
+
+def _book_fills(core: SandboxCore, client: ClientRecord, order: Order, result: FillResult) -> bool:
+    """Execute a look's fills; finish the order once filled (an IOC order after its one
+    look). Answer whether it still works."""
     for fill in result.fills:
         _execute(core, client, order, fill)
     if _filled(order) or order.time_in_force is TimeInForce.IOC:
         _finish(core, client, order, None)
-        return
-    core.kernel.after(_retry_delay(core, order), lambda: _attempt(core, client, order))
+        return False
+    return True
+
+
+def _resting_key(client: ClientRecord, order: Order) -> tuple[str, str]:
+    """Names the order at the venue, which rests every client's orders."""
+    return client.client_id, order.client_order_id
 
 
 def _filled(order: Order) -> bool:
@@ -236,6 +277,7 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
 def _finish(core: SandboxCore, client: ClientRecord, order: Order, reason: str | None) -> None:
     order.finish(reason)
     client.working_orders.pop(order.client_order_id, None)
+    core.router.resting.withdraw(_resting_key(client, order))
     _publish(core, client, order)
     if order.executions:
         notifications.confirm_order(core, client, order)
@@ -259,10 +301,12 @@ def cancel_order(core: SandboxCore, client: ClientRecord, client_order_id: str, 
 def install(core: SandboxCore) -> None:
     """At 16:30 CT, when daily maintenance starts, working DAY orders expire."""
 
+    def expire_day_orders(client: ClientRecord) -> None:
+        for order in list(client.working_orders.values()):
+            if order.time_in_force is TimeInForce.DAY:
+                _finish(core, client, order, reasons.ORDER_EXPIRED)
+
     def end_of_day(_: int) -> None:
-        for client in core.clients.values():
-            for order in list(client.working_orders.values()):
-                if order.time_in_force is TimeInForce.DAY:
-                    _finish(core, client, order, reasons.ORDER_EXPIRED)
+        core.for_each_client("the 16:30 CT expiry of DAY orders", expire_day_orders)
 
     core.kernel.daily(MAINTENANCE_START, end_of_day)
