@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.error import HTTPError
@@ -11,7 +12,9 @@ from urllib.parse import quote
 from urllib.request import Request, urlopen
 
 import click
+from pydantic import ValidationError
 
+from simulator.api.response_schemas import StatementAnswer
 from simulator.reconcile import ReconcileInputError, reconcile_files, render_json, render_text
 from simulator.replay import (
     ReportDirError,
@@ -35,9 +38,16 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 
 
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print as Python always prints to stderr: a lone surrogate (a file name that is
+    not UTF-8, a JSON escape a client sent) as its backslash escape, where stdout
+    would stop the command with a UnicodeEncodeError."""
+    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=err, nl=nl)
+
+
 def stop(ctx: click.Context, message: str) -> NoReturn:
     """Usage problems end with exit 2 and one line on stderr, never a traceback."""
-    click.echo(message, err=True)
+    echo(message, err=True)
     ctx.exit(EXIT_INVALID)
 
 
@@ -100,7 +110,8 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
     \b
     Exit status:
       0  every expectation held
-      1  an expectation failed (each one is printed: expected beside actual)
+      1  an expectation failed (each one is printed: expected beside actual),
+         or the run sent an email no mail system would (it gets no .eml)
       2  the scenario is invalid (the message names the file and the key),
          or the options are wrong (for example --quiet with --verbose)
     """
@@ -124,7 +135,7 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
         except (ReportDirError, OSError) as exc:
             stop(ctx, f"--out: cannot write the report: {exc}")
     if verbosity is not Verbosity.QUIET or not result.passed:
-        click.echo(render_summary(result, target))
+        echo(render_summary(result, target))
     ctx.exit(EXIT_PASSED if result.passed else EXIT_FAILED)
 
 
@@ -212,7 +223,7 @@ def reconcile(ctx: click.Context, detail: Path, ledger: Path, output_format: str
         result = reconcile_files(detail, ledger)
     except ReconcileInputError as exc:
         stop(ctx, f"reconcile: {exc}")
-    click.echo(render_json(result) if output_format == "json" else render_text(result))
+    echo(render_json(result) if output_format == "json" else render_text(result))
     ctx.exit(EXIT_FAILED if result.breaks else EXIT_PASSED)
 
 
@@ -249,25 +260,37 @@ def statement_command(
     \b
     Exit status:
       0  the statement was printed
-      2  no or two sources, an invalid scenario, an unreachable server, or
-         an unknown client or account (the message says which)
+      2  no or two sources, an invalid scenario, an unreachable server or
+         one that answers no statement, or an unknown client or account
+         (the message says which)
     """
     if (scenario is None) == (api is None):
         stop(ctx, "statement: give exactly one of --scenario or --api")
-    path = f"/sandbox/v1/clients/{quote(client_id, safe='')}/accounts/{quote(account, safe='')}/statement"
-    try:
-        if scenario is not None:
+    path = f"/sandbox/v1/clients/{path_segment(client_id)}/accounts/{path_segment(account)}/statement"
+    if scenario is not None:
+        try:
             status, answer = replay_then_get(load_scenario(scenario), seed, path, {"year": str(year)})
-        else:
-            assert api is not None
+        except ScenarioError as exc:
+            stop(ctx, f"invalid scenario: {exc}")
+    else:
+        assert api is not None
+        try:
             status, answer = http_get(f"{api.rstrip('/')}{path}?year={year}", admin_token)
-    except ScenarioError as exc:
-        stop(ctx, f"invalid scenario: {exc}")
-    except OSError as exc:
-        stop(ctx, f"statement: cannot reach {api}: {exc}")
+        except (OSError, ValueError, HTTPException) as exc:
+            stop(ctx, f"statement: cannot reach {api}: {exc}")
     if status != 200:
         stop(ctx, f"statement: {status} {answer.get('message', answer) if isinstance(answer, dict) else answer}")
-    click.echo(json.dumps(answer, indent=2) if output_format == "json" else render_statement(answer), nl=output_format == "json")
+    try:
+        StatementAnswer.model_validate(answer)
+    except ValidationError as exc:
+        stop(ctx, f"statement: the answer is not a statement: {exc.errors()[0]['msg']}")
+    echo(json.dumps(answer, indent=2) if output_format == "json" else render_statement(answer), nl=output_format == "json")
+
+
+def path_segment(text: str) -> str:
+    """`text` percent-encoded as one path segment; an argument that was not UTF-8
+    (Python holds its bytes as surrogates) is sent as those very bytes."""
+    return quote(text, safe="", errors="surrogateescape")
 
 
 def replay_then_get(scenario: Scenario, seed: int | None, path: str, query: dict[str, str]) -> tuple[int, Any]:
@@ -283,10 +306,19 @@ def replay_then_get(scenario: Scenario, seed: int | None, path: str, query: dict
 
 
 def http_get(url: str, admin_token: str | None) -> tuple[int, Any]:
-    """A GET with the standard library: an error status still carries the JSON body."""
+    """A GET with the standard library: an error status still carries the JSON body.
+
+    Raises OSError when the server cannot be reached, ValueError for a URL
+    urllib cannot use or an answer that is not JSON, HTTPException for an
+    answer that is not HTTP.
+    """
     headers = {"X-Admin-Token": admin_token} if admin_token else {}
     try:
         with urlopen(Request(url, headers=headers), timeout=30) as response:
-            return response.status, json.loads(response.read())
+            status, body = response.status, response.read()
     except HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
+        status, body = exc.code, exc.read()
+    try:
+        return status, json.loads(body or b"null")
+    except ValueError:
+        raise ValueError(f"it answered {status} with a body that is not JSON") from None

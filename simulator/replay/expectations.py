@@ -61,7 +61,7 @@ def check_event(expect: EventExpect, envelopes: Sequence[Envelope], resolve: Sub
 
 def first_difference(expected: str, actual: str) -> str:
     wanted_lines, actual_lines = expected.split("\n"), actual.split("\n")
-    for number, (want, got) in enumerate(zip(wanted_lines, actual_lines), start=1):
+    for number, (want, got) in enumerate(zip(wanted_lines, actual_lines, strict=False), start=1):
         if want != got:
             return f"line {number}: expected {show(want)}, actual {show(got)}"
     return f"expected {len(wanted_lines)} lines, actual {len(actual_lines)}"

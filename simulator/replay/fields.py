@@ -7,6 +7,7 @@ format it checks.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -91,8 +92,10 @@ class Node:
         return self.value
 
     def seconds(self) -> float:
+        """Zero or more and within the float range: compared before converting, since
+        float() of a longer integer raises OverflowError."""
         value = self.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= sys.float_info.max:
             self.fail("must be a number of seconds, zero or more")
         return float(value)
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from simulator.api.schemas import AccountsRequest, ClientRequest, MarketSettings
+from simulator.replay.errors import ScenarioError
 from simulator.replay.fields import Node, describe
 from simulator.replay.scenario import (
     CLIENTS_PATH,
@@ -33,6 +37,7 @@ from simulator.replay.scenario import (
     Step,
 )
 from simulator.replay.source import read_yaml
+from simulator.replay.substitution import Substitution
 from simulator.sandbox import DEFAULT_START
 
 T = TypeVar("T")
@@ -76,14 +81,19 @@ def parse_scenario(root: Node) -> Scenario:
     name = fields["name"].text()
     if not NAME_PATTERN.match(name):
         fields["name"].fail("must be letters, digits, '.', '_' or '-' (it names the report folder)")
-    market = {symbol: settings.json_object() for symbol, settings in named(fields, "market").items()}
-    clients = tuple(parse_client(client_id, node) for client_id, node in named(fields, "clients").items())
+    seed = read(fields, "seed", Node.integer, 0)
+    resolve = Substitution(seed)
+    market = {
+        symbol: control_body(settings, settings.json_object(), MarketSettings, resolve)
+        for symbol, settings in named(fields, "market").items()
+    }
+    clients = tuple(parse_client(client_id, node, resolve) for client_id, node in named(fields, "clients").items())
     client_ids = {client.client_id for client in clients} | clients_created_by_steps(listed(fields, "steps"))
     return Scenario(
         source=root.source,
         name=name,
         description=read(fields, "description", Node.text, ""),
-        seed=read(fields, "seed", Node.integer, 0),
+        seed=seed,
         start=read(fields, "start", Node.instant, DEFAULT_START),
         market=market,
         clients=clients,
@@ -107,12 +117,33 @@ def listed(fields: dict[str, Node], key: str) -> list[Node]:
     return fields[key].items() if key in fields else []
 
 
-def parse_client(client_id: str, node: Node) -> ClientSetup:
+def parse_client(client_id: str, node: Node, resolve: Substitution) -> ClientSetup:
     body = node.json_object()
     if body.setdefault("clientId", client_id) != client_id:
         node.child("clientId", body["clientId"]).fail(f"must be {client_id!r} (the key above it) or left out")
     accounts = node.child("accounts", body.pop("accounts", []))
-    return ClientSetup(client_id, body, tuple(item.json_object() for item in accounts.items()))
+    return ClientSetup(
+        client_id,
+        control_body(node, body, ClientRequest, resolve),
+        tuple(control_body(item, item.json_object(), AccountsRequest, resolve) for item in accounts.items()),
+    )
+
+
+def control_body(node: Node, body: dict[str, Any], model: type[BaseModel], resolve: Substitution) -> dict[str, Any]:
+    """`body` as given, once the control API's own model accepts it.
+
+    The runner sends these bodies before the first step, where a refusal
+    would only show as a failed setup; checked here, a typo (`fundingModle`)
+    or a number written as a string stops the replay with exit 2 naming the
+    key, in the words the API would answer. Placeholders are replaced first,
+    as the runner will: a UUID's shape is the same whatever the seed.
+    """
+    try:
+        model.model_validate(resolve(body))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ScenarioError(node.source, (*node.path, *first["loc"]), first["msg"]) from None
+    return body
 
 
 def clients_created_by_steps(steps: list[Node]) -> set[str]:

@@ -68,7 +68,7 @@ def mismatches(expected: Any, actual: Any, path: str = "$") -> list[Mismatch]:
             return [Mismatch(path, f"a list of {len(expected)}", show(actual))]
         if len(expected) != len(actual):
             return [Mismatch(path, f"a list of {len(expected)}", f"a list of {len(actual)}: {show(actual)}")]
-        pairs = enumerate(zip(expected, actual))
+        pairs = enumerate(zip(expected, actual, strict=True))
         return [found for index, (wanted, got) in pairs for found in mismatches(wanted, got, f"{path}[{index}]")]
     if scalars_equal(expected, actual):
         return []

@@ -21,6 +21,7 @@ from simulator.api.http import MAX_BODY_BYTES
 from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, iso_nanos, iso_seconds
 from simulator.replay.loader import NAME_PATTERN
 from simulator.replay.scenario import CONTROL_PREFIX, SCENARIO_VERSION, Scenario
+from simulator.replay.source import MAX_DEPTH
 from simulator.replay.substitution import PLACEHOLDER
 
 MARKER = "# Recorded by `bakkt-sim serve --record`"
@@ -31,6 +32,11 @@ HEADER = (
     "# the answer it gave as `expect`. Replay with: bakkt-sim replay <this file>\n"
 )
 DEFAULT_NAME = "recording"
+BODY_DEPTH = MAX_DEPTH - 5
+"""Collections a recorded body or answer may nest: the scenario loader's limit,
+less the levels a step puts above it (the document, steps, the step, control,
+expect). A deeper request body is written as `raw_body`; a deeper answer is
+expected by its status alone."""
 LINE_WIDTH = 100
 
 
@@ -130,13 +136,14 @@ def step_document(exchange: Exchange) -> dict[str, Any]:
 
     The whole answer is the expectation, so the replay's subset match checks
     every field; a list must have the same length and each element matches.
+    (An answer nested deeper than a scenario holds is expected by its status.)
     """
     call: dict[str, Any] = {"method": exchange.method, "path": exchange.path}
     if exchange.query:
         call["query"] = dict(exchange.query)
     call.update(body_fields(exchange.body))
     expect: dict[str, Any] = {"status": exchange.status}
-    if exchange.answer is not None:
+    if exchange.answer is not None and nests_within(exchange.answer, BODY_DEPTH):
         expect["body"] = exchange.answer
     step: dict[str, Any] = {} if exchange.at_ns is None else {"at": exact_instant(exchange.at_ns)}
     if exchange.path.startswith(CONTROL_PREFIX):
@@ -153,8 +160,9 @@ def body_fields(raw: bytes) -> dict[str, Any]:
 
     The sandbox reads a body as JSON, so a body that parses is written as
     YAML data: the replay sends its JSON, which parses to the same value.
-    Anything else, and a body whose size decides its answer (413), is
-    `raw_body`, sent as written: text as is, other bytes as !!binary.
+    Anything else, a body whose size decides its answer (413), and one
+    nested deeper than a scenario may hold, is `raw_body`, sent as written:
+    text as is, other bytes as !!binary.
     """
     if not raw:
         return {}
@@ -163,12 +171,33 @@ def body_fields(raw: bytes) -> dict[str, Any]:
             value = json.loads(raw)
         except (ValueError, RecursionError):
             value = None
-        if value is not None and finite(value) and len(json.dumps(value).encode()) <= MAX_BODY_BYTES:
+        if (
+            value is not None
+            and nests_within(value, BODY_DEPTH)
+            and finite(value)
+            and len(json.dumps(value).encode()) <= MAX_BODY_BYTES
+        ):
             return {"body": value}
     try:
         return {"raw_body": raw.decode("utf-8")}
     except UnicodeDecodeError:
         return {"raw_body": raw}
+
+
+def nests_within(value: Any, limit: int) -> bool:
+    """Whether no path through `value` opens more than `limit` lists and objects.
+
+    Walked with a stack, not recursion: the value may be as deep as JSON
+    allows, which is what is being measured.
+    """
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            if level > limit:
+                return False
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
 
 
 def finite(value: Any) -> bool:

@@ -5,22 +5,27 @@ JSON is written with sorted keys, lists keep journal, sending or key order,
 and emails carry the simulated send time as their Date. Two replays with the
 same seed therefore give byte-identical folders apart from run-info.json,
 which holds the wall-clock durations.
+
+Whatever a client sent, the writer never crashes: text that UTF-8 cannot
+hold (a lone surrogate, which JSON's `\ud800` escape can carry) is written as
+that escape, and an email the email package refuses to write is left out,
+and the run fails saying why (see `email_failures`).
 """
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from simulator.engine.clock import to_datetime
-from simulator.replay.outcome import RunResult
+from simulator.replay.outcome import Failure, RunResult
 from simulator.service.outputs import SENDER, Email
 
 REPORT_FORMAT = 1
@@ -52,8 +57,15 @@ def dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def write_text(path: Path, text: str) -> None:
+    """UTF-8, with each lone surrogate as its backslash escape: the JSON escape it
+    arrived as, inside JSON strings (the only place one can be), and readable text
+    in the page. Any other text is written byte for byte as before."""
+    path.write_text(text, encoding="utf-8", errors="backslashreplace")
+
+
 def write_json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
 
 
 def json_lines(values: Iterable[Any]) -> str:
@@ -62,7 +74,7 @@ def json_lines(values: Iterable[Any]) -> str:
 
 
 def write_lines(path: Path, values: Iterable[Any]) -> None:
-    path.write_text(json_lines(values), encoding="utf-8")
+    write_text(path, json_lines(values))
 
 
 def summary(result: RunResult) -> dict[str, Any]:
@@ -97,9 +109,13 @@ class RepeatedHeaders(HeaderRegistry):
     instants; the parsed headers are immutable, so sharing them is safe.
     """
 
-    @lru_cache(maxsize=4096)
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed = lru_cache(maxsize=4096)(super().__call__)
+        """The cache belongs to the registry, so it goes when the registry does."""
+
     def __call__(self, name: str, value: Any) -> BaseHeader:
-        return super().__call__(name, value)
+        return self._parsed(name, value)
 
 
 EMAIL_POLICY = SMTP.clone(header_factory=RepeatedHeaders())
@@ -116,11 +132,31 @@ def render_email(mail: Email) -> bytes:
     return message.as_bytes()
 
 
+def rendered_emails(emails: Iterable[Email]) -> Iterator[tuple[str, bytes | str]]:
+    """Each email's file name under emails/, with its bytes or why it has none.
+
+    The email package refuses a header holding a line break (the address or
+    subject would add headers of its own) and text holding a lone surrogate.
+    No mail system would send such an email, so it gets no file.
+    """
+    for number, mail in enumerate(emails, start=1):
+        name = f"{number:04d}-{mail.client}.eml"
+        try:
+            yield name, render_email(mail)
+        except ValueError as exc:
+            yield name, f"the email to {mail.to!r} cannot be written: {exc}"
+
+
+def email_failures(emails: Iterable[Email]) -> list[Failure]:
+    """A failure of the run for each email the report cannot hold."""
+    return [Failure(f"emails/{name}", eml) for name, eml in rendered_emails(emails) if isinstance(eml, str)]
+
+
 def write_page(path: Path, result: RunResult) -> None:
     """report.html; its charts need matplotlib, imported only when a report is written."""
     from simulator.replay.html import render_page
 
-    path.write_text(render_page(result), encoding="utf-8")
+    write_text(path, render_page(result))
 
 
 def write_report(result: RunResult, out: Path) -> None:
@@ -138,8 +174,9 @@ def write_report(result: RunResult, out: Path) -> None:
         target = object_path(files_dir, stored.client, stored.key)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(stored.body)
-    for number, mail in enumerate(result.emails, start=1):
-        (emails_dir / f"{number:04d}-{mail.client}.eml").write_bytes(render_email(mail))
+    for name, eml in rendered_emails(result.emails):
+        if isinstance(eml, bytes):  # the others are failures of the run already
+            (emails_dir / name).write_bytes(eml)
     write_json(
         out / RUN_INFO,
         {

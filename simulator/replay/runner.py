@@ -18,6 +18,7 @@ from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
 from simulator.replay.progress import SETUP, ProgressCallback, ReplayProgress
+from simulator.replay.report import email_failures
 from simulator.replay.scenario import (
     CLIENTS_PATH,
     AdvanceStep,
@@ -250,7 +251,11 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress: Progress
         core = sandbox.core
         events, files, emails = tuple(core.journal.entries), tuple(core.files.list()), tuple(core.mail.list())
         market, start_ns, end_ns = core.market, core.start_ns, core.now
-    failures = [*runner.failures, *check_expectations(scenario.expect, resolve, events, files, emails)]
+    failures = [
+        *runner.failures,
+        *check_expectations(scenario.expect, resolve, events, files, emails),
+        *email_failures(emails),
+    ]
     finished = time.perf_counter()
     return RunResult(
         scenario=scenario.name,

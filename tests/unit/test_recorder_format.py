@@ -140,7 +140,7 @@ def test_raw_bodies_read_back_byte_for_byte(tmp_path: Path) -> None:
         tmp_path, *(step_document(exchange("/sandbox/v1/clients", method="POST", body=body)) for body in bodies)
     )
     calls = [step.action.call for step in load_scenario(path).steps if isinstance(step.action, ControlStep)]
-    assert [call.payload() if call.raw_body is not None else body for call, body in zip(calls, bodies)] == bodies
+    assert [call.payload() if call.raw_body is not None else body for call, body in zip(calls, bodies, strict=True)] == bodies
     assert calls[3].body == "\ud800"
 
 
@@ -148,7 +148,7 @@ def test_the_head_copies_a_setup_scenario_market_and_clients(tmp_path: Path) -> 
     setup_path = tmp_path / "setup.yaml"
     setup_path.write_text(
         "version: 1\nname: setup\nmarket:\n  BTCUSD: {price: '43000.00', volatility: 0}\n"
-        "clients:\n  acme:\n    fundingModel: PREFUNDED\n    accounts:\n      - {count: 2, holdings: {BTC: '0.5'}}\n"
+        "clients:\n  acme:\n    fundingModel: BAKKT_TPJ\n    accounts:\n      - {count: 2, holdings: {BTC: '0.5'}}\n"
         "  beta: {}\n"
     )
     setup = load_scenario(setup_path)

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 import matplotlib
@@ -22,6 +22,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, StrMethodFormatter
+from matplotlib.transforms import Transform, offset_copy
 from matplotlib.typing import RcKeyType
 
 from simulator.engine.clock import NS_PER_DAY, NS_PER_SECOND
@@ -53,6 +54,32 @@ class StageMarker:
         )
 
 
+FILL_AREA = 46.0
+"""A fill marker's size as matplotlib's scatter takes it: square points."""
+
+
+@dataclass(frozen=True)
+class FillMarker:
+    """How the price chart draws the fills of one side.
+
+    A triangle's tip sits on the fill's price, a BUY's (up) from below and a
+    SELL's (down) from above: a BUY and a SELL at the same instant and price,
+    as a batch's net BUY and its SELL allocations are, meet tip to tip
+    instead of one hiding the other. A gift's diamond is centred on its price.
+    """
+
+    marker: str
+    color: str
+    label: str
+    rise: int
+    """Where the marker's centre sits, in half marker heights above the price."""
+
+    def transform(self, ax: Axes, figure: Figure) -> Transform:
+        """Data coordinates, moved by `rise`: matplotlib draws `^` and `v` in a square
+        sqrt(FILL_AREA) points wide, so half of that is centre to tip."""
+        return offset_copy(ax.transData, fig=figure, y=self.rise * math.sqrt(FILL_AREA) / 2, units="points")
+
+
 WIDTH_IN = 12.0
 PRICE_HEIGHT_IN, SETTLEMENT_HEIGHT_IN = 4.2, 3.4
 MARGIN_LEFT_IN, MARGIN_RIGHT_IN, MARGIN_TOP_IN = 1.1, 0.3, 0.45
@@ -70,7 +97,11 @@ STYLE: dict[RcKeyType, Any] = {
     "legend.frameon": False,
 }
 BBO_COLOR, MID_COLOR = "#4c78a8", "#333333"
-SIDE_MARKERS = {"BUY": ("^", "#2ca02c", "BUY fill"), "SELL": ("v", "#d62728", "SELL fill"), "GIFT": ("D", "#9467bd", "gift (at the ask)")}
+SIDE_MARKERS = {
+    "BUY": FillMarker("^", "#2ca02c", "BUY fill", rise=-1),
+    "SELL": FillMarker("v", "#d62728", "SELL fill", rise=1),
+    "GIFT": FillMarker("D", "#9467bd", "gift (at the ask)", rise=0),
+}
 STAGE_MARKERS = {
     "OPEN": StageMarker("o", "#4c78a8", 130, filled=False),
     "CLOSED": StageMarker("s", "#7f7f7f", 40),
@@ -126,9 +157,9 @@ def legend_above(ax: Axes, **options: Any) -> None:
 
 def time_axis(ax: Axes, low_ns: int, high_ns: int) -> None:
     # matplotlib.dates has no annotations on these two constructors.
-    locator = AutoDateLocator(tz=timezone.utc, minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
+    locator = AutoDateLocator(tz=UTC, minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
     formatter = ConciseDateFormatter(  # type: ignore[no-untyped-call]
-        locator, tz=timezone.utc, formats=TICK_FORMATS, zero_formats=ZERO_FORMATS
+        locator, tz=UTC, formats=TICK_FORMATS, zero_formats=ZERO_FORMATS
     )
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(formatter)
@@ -145,7 +176,7 @@ def price_chart(
     price_decimals: int,
     salt: str,
 ) -> str:
-    """Mid and BBO over the span, the fills on top, outages shaded, settlement cutoffs dotted."""
+    """Mid and BBO over the span, the fills on top (see FillMarker), outages shaded, settlement cutoffs dotted."""
     with matplotlib.rc_context(STYLE):
         figure, ax = framed(PRICE_HEIGHT_IN)
         x = [to_days(point.time_ns) for point in points]
@@ -155,21 +186,22 @@ def price_chart(
         ax.plot(x, bid, color=BBO_COLOR, linewidth=0.8)
         ax.plot(x, ask, color=BBO_COLOR, linewidth=0.8)
         ax.plot(x, [point.mid for point in points], color=MID_COLOR, linewidth=0.7, linestyle="--", label="mid")
-        for side, (marker, color, label) in SIDE_MARKERS.items():
+        for side, style in SIDE_MARKERS.items():
             chosen = [fill for fill in fills if fill.side == side]
             if chosen:
                 spots = sorted({(fill.time_ns, fill.price) for fill in chosen})  # a batch's allocations share one
+                x, y = [to_days(time_ns) for time_ns, _ in spots], [float(price) for _, price in spots]
                 ax.scatter(
-                    [to_days(time_ns) for time_ns, _ in spots],
-                    [float(price) for _, price in spots],
-                    marker=marker, s=46, color=color, edgecolors="white", linewidths=0.6, zorder=5, clip_on=False,
-                    label=f"{label} ({len(chosen)})",
+                    x, y, marker=style.marker, s=FILL_AREA, color=style.color, edgecolors="white", linewidths=0.6, zorder=5,
+                    clip_on=False, transform=style.transform(ax, figure), label=f"{style.label} ({len(chosen)})",
                 )
+                ax.update_datalim(list(zip(x, y, strict=True)))  # autoscaling skips markers drawn through a moved transform
         shade_outages(ax, outages, span)
         for number, cutoff in enumerate(cutoffs):
-            ax.axvline(to_days(cutoff), color="#9c6500", linestyle=":", linewidth=1.1, label="09:00 CT settlement cutoff" if number == 0 else None)
+            label = "09:00 CT settlement cutoff" if number == 0 else None
+            ax.axvline(to_days(cutoff), color="#9c6500", linestyle=":", linewidth=1.1, label=label)
         time_axis(ax, *span)
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.%df}" % price_decimals))
+        ax.yaxis.set_major_formatter(StrMethodFormatter(f"{{x:,.{price_decimals}f}}"))
         ax.set_ylabel("price (USD)")
         legend_above(ax, ncols=6, handlelength=1.6)
         return figure_svg(figure, salt)
@@ -194,7 +226,7 @@ def lifecycle_chart(batches: Sequence[BatchLifecycle], salt: str) -> str:
         for row, batch in enumerate(batches):
             elapsed = [batch.elapsed_ns(stage) / NS_PER_SECOND for stage in batch.stages]
             ax.plot(elapsed, [row] * len(elapsed), color="#bbbbbb", linewidth=1.4, zorder=1)
-            for stage, seconds in zip(batch.stages, elapsed):
+            for stage, seconds in zip(batch.stages, elapsed, strict=True):
                 ax.scatter([seconds], [row], zorder=3, clip_on=False, **STAGE_MARKERS.get(stage.status, OTHER_STAGE).style())
             ax.annotate(
                 outcome_label(batch), xy=(1.0, row), xycoords=("axes fraction", "data"), xytext=(8, 0),
