@@ -51,7 +51,8 @@ def gift_rate(count: int) -> tuple[float, int]:
         commands = []
         for n in range(count):
             body = {"account": f"INV{n + 1:05d}", "clientTransactionId": seeded_uuid(0, f"gift-{n}"), "currency": "BTC"}
-            commands.append(gifts.GiftCommand({**body, "notional": "5.00"}, body["account"], body["clientTransactionId"], "BTC", Decimal("5.00"), None))
+            request = {**body, "notional": "5.00"}
+            commands.append(gifts.GiftCommand(request, body["account"], body["clientTransactionId"], "BTC", Decimal("5.00"), None))
         started = time.perf_counter()
         with core.kernel.lock:
             for item in commands:

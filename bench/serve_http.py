@@ -16,7 +16,6 @@ from pathlib import Path
 import requests
 from _common import BATCH_ID, allocation_body, clear_database, report
 
-
 BARE_SERVER = """
 import sys, waitress
 from simulator.server import SERVER_THREADS

@@ -7,8 +7,8 @@ zeros beyond the value's own.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from functools import lru_cache
 
 DECIMAL_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 MAX_SIGNIFICANT_DIGITS = 15

@@ -8,7 +8,6 @@ from functools import cached_property, lru_cache
 
 from simulator.domain.decimals import BPS_DIVISOR, CENT, EIGHT_PLACES, ZERO, divide, multiply, round_to
 
-
 ZERO_CENTS = ZERO.quantize(CENT)
 
 

@@ -5,7 +5,7 @@ as 09:00:00.000 CT stay exact; datetimes appear only where users see time.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ NS_PER_SECOND = 1_000_000_000
 NS_PER_MS = 1_000_000
 NS_PER_DAY = 86_400 * NS_PER_SECOND
 CENTRAL = ZoneInfo("America/Chicago")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TimeFormatError(ValueError):

@@ -234,7 +234,7 @@ class BatchProcessing:
         ]
         sold: dict[str, Decimal] = {}
         short_reason = reasons.insufficient_coin(coin)
-        for allocation, completion in zip(self.accepted, completions):
+        for allocation, completion in zip(self.accepted, completions, strict=True):
             if allocation.side is Side.SELL:
                 total = sold.get(allocation.account, ZERO) + completion.quantity
                 if total > ledger.holding(allocation.account, coin):
@@ -243,7 +243,7 @@ class BatchProcessing:
                 sold[allocation.account] = total
             allocation.complete(completion, self.core.now)
         log = client.settlement.entries
-        for allocation, completion in zip(self.accepted, completions):
+        for allocation, completion in zip(self.accepted, completions, strict=True):
             if allocation.status is AllocationStatus.COMPLETE:
                 delta = completion.quantity if allocation.side is Side.BUY else -completion.quantity
                 ledger.move_coin(allocation.account, coin, delta)

@@ -18,8 +18,8 @@ from simulator.domain.instruments import COINS
 from simulator.domain.transactions import duplicate_answer
 from simulator.engine.clock import iso_millis
 from simulator.service.core import SandboxCore
-from simulator.service.notifications import book_gift, investor_email
 from simulator.service.errors import bad_request
+from simulator.service.notifications import book_gift, investor_email
 from simulator.service.state import Branding, ClientRecord
 
 EVENT_TYPE = "allocation/gift/1"

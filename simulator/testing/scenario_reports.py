@@ -37,5 +37,6 @@ class BddReports:
         report = yield
         captured = self.captured.get(item.nodeid)
         if report.when == "teardown" and captured is not None:
-            setattr(report, "extras", [*getattr(report, "extras", []), *html_extras(captured)])
+            # pytest-html reads `extras`, an attribute TestReport does not declare.
+            setattr(report, "extras", [*getattr(report, "extras", []), *html_extras(captured)])  # noqa: B010
         return report

@@ -81,7 +81,7 @@ def assert_same_answers(live: list[requests.Response], replayed: list[dict[str, 
     assert [(r["method"], r["path"]) for r in replayed] == [
         (response.request.method, unquote(urlparse(response.url).path)) for response in live
     ]
-    for response, record in zip(live, replayed):
+    for response, record in zip(live, replayed, strict=True):
         assert record["status"] == response.status_code, record["path"]
         assert comparable(record["path"], record["response"]) == comparable(record["path"], response.json())
 

@@ -45,7 +45,7 @@ def test_a_notional_batch_with_mixed_sides_completes(acme: Client) -> None:
     assert len(prices) == 1
     price = Decimal(prices.pop())
     assert Decimal("40000") < price < Decimal("46000")
-    for allocation, (account, side, amount) in zip(allocations, MIXED):
+    for allocation, (account, _, amount) in zip(allocations, MIXED, strict=True):
         assert allocation["status"] == "COMPLETE"
         assert allocation["request"]["account"] == account
         quantity = (Decimal(amount) / price).quantize(Decimal("0.00000001"), rounding=ROUND_HALF_EVEN)

@@ -32,7 +32,7 @@ def emails_to(client: Client, account: str, subject: str) -> list[dict[str, str]
 
 def test_every_completed_allocation_sends_one_confirmation_with_its_figures(trading: Client) -> None:
     allocations = run_batch(trading, "n-batch", MIXED)
-    for (account, side, _), allocation in zip(MIXED, allocations):
+    for (account, side, _), allocation in zip(MIXED, allocations, strict=True):
         (email,) = emails_to(trading, account, "Trade confirmation")
         assert email["subject"] == f"Trade confirmation: {side} BTC"
         assert email["body"] == (

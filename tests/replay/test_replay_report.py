@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.clock import parse_instant
+from simulator.market.quotes import Market
 from simulator.replay.expectations import check_expectations
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
 from simulator.replay.report import ReportDirError, write_report
 from simulator.replay.scenario import EmailExpect, Expectations, FileExpect
-from simulator.market.quotes import Market
 from simulator.replay.substitution import Substitution
 from simulator.service.journal import JournalEntry
 from simulator.service.outputs import Email, StoredFile

@@ -1,7 +1,7 @@
 """Instants, their ISO forms, and Chicago wall times (CONTRACT section 2)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -58,7 +58,7 @@ def test_offsets_name_the_same_instant(text: str) -> None:
 
 
 def test_aware_datetimes_are_read_and_naive_ones_refused() -> None:
-    aware = datetime(2026, 1, 3, 6, 2, 13, 424552, tzinfo=timezone.utc)
+    aware = datetime(2026, 1, 3, 6, 2, 13, 424552, tzinfo=UTC)
     assert parse_instant(aware) == at("2026-01-03T06:02:13.424552Z")
     assert to_datetime(parse_instant(aware)) == aware
     with pytest.raises(TimeFormatError):
