@@ -18,8 +18,10 @@ from inprocess_http import bare_rate
 from simulator import Sandbox
 from simulator.domain.fees import Side
 from simulator.domain.orders import OrderType, TimeInForce
+from simulator.domain.tickets import OrderTicket
 from simulator.engine.streams import seeded_uuid
 from simulator.service import gifts, orders
+from simulator.service.commands import RequestGift, SubmitOrder
 
 
 def order_body(n: int) -> dict[str, str]:
@@ -34,12 +36,12 @@ def order_body(n: int) -> dict[str, str]:
     }
 
 
-def command(n: int) -> orders.OrderCommand:
+def command(n: int) -> SubmitOrder:
     body = order_body(n)
-    return orders.OrderCommand(
-        body, body["clientOrderId"], body["account"], "BTCUSD", Side.BUY, OrderType.MARKET, TimeInForce.IOC,
-        None, Decimal("25.00"), None, None, None, None, None, None,
-    )  # fmt: skip
+    ticket = OrderTicket(
+        "BTCUSD", Side.BUY, OrderType.MARKET, TimeInForce.IOC, None, Decimal("25.00"), None, None, None, None, None, None
+    )
+    return SubmitOrder(body, body["clientOrderId"], body["account"], ticket)
 
 
 def gift_rate(count: int) -> tuple[float, int]:
@@ -52,7 +54,7 @@ def gift_rate(count: int) -> tuple[float, int]:
         for n in range(count):
             body = {"account": f"INV{n + 1:05d}", "clientTransactionId": seeded_uuid(0, f"gift-{n}"), "currency": "BTC"}
             request = {**body, "notional": "5.00"}
-            commands.append(gifts.GiftCommand(request, body["account"], body["clientTransactionId"], "BTC", Decimal("5.00"), None))
+            commands.append(RequestGift(request, body["account"], body["clientTransactionId"], "BTC", Decimal("5.00"), None))
         started = time.perf_counter()
         with core.kernel.lock:
             for item in commands:

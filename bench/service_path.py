@@ -17,8 +17,10 @@ from decimal import Decimal
 from _common import BATCH_ID, peak_rss_mb, provision, report
 
 from simulator import Sandbox
+from simulator.domain.batches import BatchType
 from simulator.domain.fees import Side
 from simulator.service import batches
+from simulator.service.commands import Allocate, CloseBatch, OpenBatch
 from simulator.service.ports import QueuePort
 
 
@@ -40,7 +42,7 @@ class TimedQueues:
         self.messages += len(bodies)
 
 
-def allocate_command(n: int) -> batches.AllocateCommand:
+def allocate_command(n: int) -> Allocate:
     """What the HTTP layer would hand the service for the n-th allocation:
     every third one a SELL, so the batch nets."""
     side = Side.BUY if n % 3 else Side.SELL
@@ -53,9 +55,7 @@ def allocate_command(n: int) -> batches.AllocateCommand:
         "side": side.value,
         "symbol": "BTCUSD",
     }
-    return batches.AllocateCommand(
-        request, request["account"], Decimal("25.00"), BATCH_ID, transaction_id, side, "BTCUSD", None, None
-    )
+    return Allocate(request, request["account"], Decimal("25.00"), BATCH_ID, transaction_id, side, "BTCUSD", None, None)
 
 
 def main() -> None:
@@ -74,10 +74,11 @@ def main() -> None:
 
         started = time.perf_counter()
         with core.kernel.lock:
-            batches.open_batch(core, client, {"batchTransactionId": BATCH_ID, "symbol": "BTCUSD", "type": "NOTIONAL"})
+            opened = {"batchTransactionId": BATCH_ID, "symbol": "BTCUSD", "type": "NOTIONAL"}
+            batches.open_batch(core, client, OpenBatch(opened, BATCH_ID, "BTCUSD", BatchType.NOTIONAL))
             for command in commands:
                 batches.allocate(core, client, command)
-            batches.close_batch(core, client, BATCH_ID, count)
+            batches.close_batch(core, client, CloseBatch(BATCH_ID, count))
             core.kernel.settle()
         sb.advance(1)
         total = time.perf_counter() - started

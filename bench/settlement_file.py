@@ -17,7 +17,8 @@ from pathlib import Path
 
 from _common import report
 
-from simulator.domain.settlement import EntrySide, SettlementEntry
+from simulator.domain.fees import Side
+from simulator.domain.settlement import SettlementEntry
 from simulator.engine.clock import parse_instant
 from simulator.engine.streams import seeded_uuid
 from simulator.service.settlement import detail_rows, write_detail
@@ -36,7 +37,7 @@ def executions(count: int) -> list[SettlementEntry]:
             client_order_id=seeded_uuid(0, f"order-{n}"),
             execution_id=seeded_uuid(0, f"execution-{n}"),
             executed_ns=START + (n // 10) * step,
-            side=EntrySide.BUY if n % 3 else EntrySide.SELL,
+            side=Side.BUY if n % 3 else Side.SELL,
             symbol="BTC",
             quantity=Decimal(f"0.{n % 99_991 + 10_000:08d}"),
             price=Decimal(f"{43_000 + n % 997}.{n % 100:02d}"),

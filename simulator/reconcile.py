@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain.decimals import DECIMAL_PATTERN
-from simulator.domain.settlement import EntrySide
+from simulator.domain.settlement import CashMovement
 from simulator.service.settlement import DETAIL_HEADER
 
 LEDGER_HEADER = ("Client Order ID", "Execution ID", "Side", "Symbol", "Quantity", "Price")
 PREAMBLE = ("From", "To", "Net Settlement")
-CASH_SIDES = frozenset({EntrySide.DEPOSIT.value, EntrySide.WITHDRAWAL.value})
+CASH_SIDES = frozenset(movement.value for movement in CashMovement)
 """Cash adjustments move USD, not coin: they are detail rows but not executions."""
 
 NumberedRow = tuple[int, list[str]]

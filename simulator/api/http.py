@@ -34,9 +34,9 @@ class ApiResponse:
 class HeadedBody(dict[str, Any]):
     """A JSON body that names headers its answer must carry (a 405's `Allow`).
 
-    The headers travel with the payload because every path that renders an
-    answer, the dispatch and `serve --record`'s recorder alike, turns a
-    (status, payload) pair into bytes with `json_response`.
+    The headers travel with the payload because handlers and errors answer a
+    (status, payload) pair, and the dispatch alone turns it into bytes with
+    `json_response`.
     """
 
     def __init__(self, content: Mapping[str, Any], headers: Headers) -> None:
@@ -52,3 +52,11 @@ def json_response(status: int, payload: Any) -> ApiResponse:
 
 def error_body(status: int, message: str) -> dict[str, Any]:
     return {"code": status, "message": message}
+
+
+def validation_errors_body(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reference's ValidationErrors body of a 422: one entry per rejected field
+    (code, field, message, and rejectedValue where there is one), counted in the message."""
+    count = len(entries)
+    message = f"{count} validation error{'s' if count != 1 else ''}"
+    return {"code": 422, "message": message, "validationErrors": entries}

@@ -24,9 +24,10 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import CoreSchema
 
 from simulator.api import response_schemas as bodies
-from simulator.api.apex_routes import API
+from simulator.api.apex_routes import API, BATCH, STATUS
 from simulator.api.control_routes import CONTROL
 from simulator.api.dispatch import Access, Route
+from simulator.api.order_routes import ORDERS
 from simulator.api.schemas import MAX_BULK_ACCOUNTS
 from simulator.domain import reasons
 
@@ -89,11 +90,9 @@ class Answer:
 
 CLIENT_QUERY = Query("client", "Only this client's entries")
 ACCOUNT_LOOKUP = {404: NO_CLIENT, 400: f"`{reasons.INVALID_ACCOUNT}`, or the amount or currency does not fit"}
-BATCH = f"{API}/allocation/trade/batch"
-ORDERS = f"{API}/orders"
 
 ANSWERS: Mapping[tuple[str, str], Answer] = {
-    ("GET", "/apex-crypto/api/status"): Answer(bodies.ApiStatus),
+    ("GET", STATUS): Answer(bodies.ApiStatus),
     ("POST", f"{API}/login"): Answer(bodies.LoginResponse, errors={401: "Unknown logonId or wrong password"}),
     ("GET", f"{API}/config"): Answer(bodies.ConfigResponse),
     ("POST", f"{API}/config"): Answer(bodies.ConfigResponse),

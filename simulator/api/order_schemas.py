@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictStr
 
-from simulator.api.schemas import ORDER_ID_MAX_LENGTH, DecimalString, Identifier, RequestModel, SideName, UuidString
+from simulator.api.schemas import ORDER_ID_MAX_LENGTH, Bps, DecimalString, Identifier, RequestModel, SideName, UuidString
 
 
 class NewOrderRequest(RequestModel):
@@ -20,9 +20,9 @@ class NewOrderRequest(RequestModel):
     price: DecimalString | None = None
     stopPrice: DecimalString | None = None
     expireTime: StrictStr | None = None
-    bpsCommission: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+    bpsCommission: Bps | None = None
     fixedCommission: DecimalString | None = None
-    bpsMarkup: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+    bpsMarkup: Bps | None = None
     fixedMarkup: DecimalString | None = None
 
 

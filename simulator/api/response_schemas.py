@@ -22,7 +22,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from simulator.api.gift_schemas import GiftAllocationRequest
 from simulator.api.order_schemas import NewOrderRequest
-from simulator.api.schemas import AccountRequest, BatchAllocationOpenRequest, BatchTradeAllocationRequest
+from simulator.api.schemas import AccountRequest, BatchAllocationOpenRequest, BatchTradeAllocationRequest, SideName
 from simulator.domain.batches import AllocationStatus, BatchStatus
 from simulator.domain.decimals import DECIMAL_PATTERN
 from simulator.domain.orders import OrderStatus
@@ -201,7 +201,7 @@ class Execution(ResponseModel):
     netMoney: DecimalText
     price: DecimalText
     quantity: DecimalText
-    side: Literal["BUY", "SELL"]
+    side: SideName
     symbol: str
     tradeDate: Omittable[Annotated[str, Field(json_schema_extra={"format": "date"})]] = None
 

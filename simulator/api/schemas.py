@@ -16,7 +16,8 @@ is a 400 rather than a silently ignored setting.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, ClassVar, Literal, Self
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal, Self, overload
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -35,8 +36,8 @@ from pydantic.config import JsonDict
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from simulator.domain.decimals import MAX_SIGNIFICANT_DIGITS, DecimalFormatError, parse_decimal
-from simulator.domain.instruments import COINS
-from simulator.service.accounts import USD
+from simulator.domain.fees import MAX_BPS
+from simulator.domain.instruments import COINS, USD
 from simulator.service.clients import CLIENT_ID_PATTERN
 
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -127,6 +128,7 @@ def _email_address(value: object) -> object:
 
 
 DecimalString = Annotated[str, BeforeValidator(_decimal_string), Field(json_schema_extra=DECIMAL_SCHEMA)]
+"""A decimal the body keeps as sent, so answers echo it unchanged; `decimal_of` reads its value."""
 UuidString = Annotated[
     str,
     BeforeValidator(_uuid_string),
@@ -144,12 +146,27 @@ Coin = Annotated[StrictStr, Field(json_schema_extra={"enum": list(COINS)})]
 Currency = Annotated[StrictStr, Field(json_schema_extra={"enum": [USD, *COINS]})]
 """USD or a listed coin, stated like Coin."""
 NonNegativeCount = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
+Bps = Annotated[StrictInt, Field(ge=0, le=MAX_BPS)]
+"""A commission or markup in basis points, a value out of range refused with a 400."""
 SideName = Literal["BUY", "SELL"]
 
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 """A finite JSON number. Strict, since pydantic's lax mode would take `true`, `"10"` and `" 10"` for numbers."""
 Rate = Annotated[Number, Field(ge=0, le=1)]
+
+
+@overload
+def decimal_of(text: str) -> Decimal: ...
+
+
+@overload
+def decimal_of(text: None) -> None: ...
+
+
+def decimal_of(text: str | None) -> Decimal | None:
+    """The value of a validated DecimalString field, an absent one staying absent."""
+    return None if text is None else Decimal(text)
 
 
 class RequestModel(BaseModel):
@@ -254,7 +271,7 @@ class ControlRequest(RequestModel):
 
 class CommissionSettings(ControlRequest):
     model: Literal["TRADE_FEE", "MARKUP"] = "TRADE_FEE"
-    bps: Annotated[StrictInt, Field(ge=0, le=10_000)] = 0
+    bps: Bps = 0
 
 
 class BrandingSettings(ControlRequest):

@@ -51,3 +51,17 @@ class Ledger:
 
     def move_cash(self, account: str, delta: Decimal) -> None:
         self._cash[account] = self._cash.get(account, ZERO) + delta
+
+
+@dataclass(frozen=True)
+class Position:
+    """One coin of an account: what it holds, and what its pending sells may still take."""
+
+    coin: str
+    current: Decimal
+    reserved: Decimal
+
+    @property
+    def tradable(self) -> Decimal:
+        """What the account may still sell: never below zero, though sells may reserve more than it holds."""
+        return max(ZERO, self.current - self.reserved)

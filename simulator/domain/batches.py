@@ -4,13 +4,14 @@ Pure domain: the service layer hands in the clock reading, ids and prices.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from simulator.domain import reasons
+from simulator.domain.answers import with_outcome
 from simulator.domain.decimals import CENT, ZERO, decimal_places, divide, fits_increment, format_decimal, multiply, round_to
 from simulator.domain.fees import Commission, Side, commission_is_valid, fee_terms, net_money
 from simulator.domain.instruments import INSTRUMENTS, Instrument
@@ -43,6 +44,10 @@ class Allocation:
     created_at: str
     request: dict[str, Any]
     """The request as the client sent it, echoed back in every answer."""
+    client_transaction_id: str
+    """Also the Client Order ID of its settlement row and the reference of its book entry."""
+    symbol: str
+    """As sent: only an accepted allocation's is its batch's."""
     account: str
     side: Side
     amount: Decimal
@@ -80,11 +85,7 @@ class Allocation:
             body["quantity"] = format_decimal(self.quantity)
         if self.fee is not None:
             body["feeApplied"] = format_decimal(self.fee)
-        if self.reject_reason is not None:
-            body["rejectReason"] = self.reject_reason
-        body["request"] = self.request
-        body["status"] = self.status.value
-        return body
+        return with_outcome(body, self.reject_reason, self.request, self.status)
 
 
 @dataclass
@@ -111,16 +112,8 @@ class Batch:
         self.reject_reason = reason
 
     def to_api(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "allocations": self.allocation_count,
-            "createdAt": self.created_at,
-            "id": self.id,
-        }
-        if self.reject_reason is not None:
-            body["rejectReason"] = self.reject_reason
-        body["request"] = self.request
-        body["status"] = self.status.value
-        return body
+        body = {"allocations": self.allocation_count, "createdAt": self.created_at, "id": self.id}
+        return with_outcome(body, self.reject_reason, self.request, self.status)
 
 
 @dataclass(frozen=True)
@@ -179,16 +172,31 @@ def insufficient_sells(
     batch_type: BatchType,
     price: Decimal,
     instrument: Instrument,
-    holding_of: Any,
+    holding_of: Callable[[str], Decimal],
+) -> list[Allocation]:
+    """The check at close: SELLs valued at `price` that the holdings cannot cover."""
+    return uncovered_sells(allocations, lambda sell: sell_quantity(sell, batch_type, price, instrument), holding_of)
+
+
+def uncovered_sells(
+    allocations: Iterable[Allocation],
+    quantity_of: Callable[[Allocation], Decimal],
+    holding_of: Callable[[str], Decimal],
 ) -> list[Allocation]:
     """SELLs that the account's holdings cannot cover, checked cumulatively per
-    account in submission order; `holding_of(account)` gives the holding."""
+    account in submission order: `quantity_of(sell)` is the coin it takes and
+    `holding_of(account)` the account's holding. A short SELL takes nothing, so
+    the SELLs after it may still fit; a BUY of the same batch never covers one.
+
+    The one coverage rule for both checks: at close, at the BBO bid, and at
+    completion, at each SELL's own price.
+    """
     taken: dict[str, Decimal] = {}
     short: list[Allocation] = []
     for allocation in allocations:
         if allocation.side is not Side.SELL:
             continue
-        needed = sell_quantity(allocation, batch_type, price, instrument)
+        needed = quantity_of(allocation)
         already = taken.get(allocation.account, ZERO)
         if already + needed > holding_of(allocation.account):
             short.append(allocation)

@@ -18,13 +18,18 @@ from enum import StrEnum
 
 from simulator.domain.batches import Allocation
 from simulator.domain.decimals import CENT, ZERO, divide, multiply, round_to
+from simulator.domain.fees import Side
 from simulator.domain.instruments import INSTRUMENTS
 
 
-class EntryKind(StrEnum):
-    BUY = "BUY"
-    SELL = "SELL"
+class Receipt(StrEnum):
+    """What an entry is when it is no trade: coin received for nothing."""
+
     GIFT = "GIFT"
+
+
+EntryKind = Side | Receipt
+"""A trade's side, or a receipt."""
 
 
 class Source(StrEnum):
@@ -54,9 +59,9 @@ class BookEntry:
     @property
     def net_money(self) -> Decimal:
         """What the investor pays (BUY) or receives (SELL); a gift moves no cash."""
-        if self.kind is EntryKind.BUY:
+        if self.kind is Side.BUY:
             return self.notional + self.fee
-        if self.kind is EntryKind.SELL:
+        if self.kind is Side.SELL:
             return self.notional - self.fee
         return ZERO
 
@@ -69,14 +74,14 @@ def allocation_entry(allocation: Allocation) -> BookEntry:
         ns=allocation.completed_ns,
         id=allocation.id,
         account=allocation.account,
-        kind=EntryKind(allocation.side.value),
-        coin=INSTRUMENTS[allocation.request["symbol"]].coin,
+        kind=allocation.side,
+        coin=INSTRUMENTS[allocation.symbol].coin,
         quantity=allocation.quantity,
         price=allocation.price,
         notional=allocation.notional,
         fee=allocation.fee,
         source=Source.ALLOCATION,
-        reference=allocation.request["clientTransactionId"],
+        reference=allocation.client_transaction_id,
     )
 
 
@@ -233,7 +238,7 @@ def profit_and_loss(entries: Iterable[BookEntry], start_ns: int, end_ns: int) ->
         if entry.ns >= end_ns:
             break
         reported = entry.ns >= start_ns
-        if entry.kind is EntryKind.SELL:
+        if entry.kind is Side.SELL:
             basis, uncovered = lots.consume(entry.coin, entry.quantity)
             if reported:
                 proceeds = entry.notional - entry.fee
@@ -241,8 +246,8 @@ def profit_and_loss(entries: Iterable[BookEntry], start_ns: int, end_ns: int) ->
                     Sale(entry.ns, entry.id, entry.coin, entry.quantity, proceeds, basis, entry.source, entry.reference, uncovered)
                 )
             continue
-        cost = entry.notional + entry.fee if entry.kind is EntryKind.BUY else ZERO
+        cost = entry.notional + entry.fee if entry.kind is Side.BUY else ZERO
         lots.acquire(Lot(entry.ns, entry.id, entry.coin, entry.quantity, cost, entry.source))
-        if entry.kind is EntryKind.GIFT and reported:
+        if entry.kind is Receipt.GIFT and reported:
             income.append(Income(entry.ns, entry.id, entry.coin, entry.quantity, entry.notional, entry.reference))
     return ProfitAndLoss(tuple(sales), tuple(income), lots.open_lots())

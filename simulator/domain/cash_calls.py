@@ -18,7 +18,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from simulator.domain.decimals import ZERO
-from simulator.domain.settlement import EntrySide, SettlementEntry
+from simulator.domain.fees import Side
+from simulator.domain.settlement import SettlementEntry
 
 WRITE_OFF_AGE_DAYS = 30
 """A call still unpaid at a retry this many CT calendar days after its trade date is written off."""
@@ -58,7 +59,7 @@ class CashCall:
 
     @property
     def is_debit(self) -> bool:
-        return self.entry.side is EntrySide.BUY
+        return self.entry.side is Side.BUY
 
     @property
     def amount(self) -> Decimal:

@@ -9,6 +9,8 @@ from functools import cached_property, lru_cache
 from simulator.domain.decimals import BPS_DIVISOR, CENT, EIGHT_PLACES, ZERO, divide, multiply, round_to
 
 ZERO_CENTS = ZERO.quantize(CENT)
+MAX_BPS = int(BPS_DIVISOR)
+"""The largest commission or markup in basis points: the whole notional."""
 
 
 class CommissionModel(StrEnum):
@@ -107,6 +109,6 @@ def net_money(notional: Decimal, fee: Decimal, side: Side) -> Decimal:
 def commission_is_valid(bps: int | None, fixed: Decimal | None) -> bool:
     if bps is not None and fixed is not None:
         return False
-    if bps is not None and not 0 <= bps <= 10_000:
+    if bps is not None and not 0 <= bps <= MAX_BPS:
         return False
     return fixed is None or fixed >= 0

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.domain import reasons
+from simulator.domain.answers import with_outcome
 from simulator.domain.batches import AllocationStatus
 from simulator.domain.decimals import CENT, decimal_places, divide, fits_increment, format_decimal, multiply, round_to
 from simulator.domain.instruments import COINS, Instrument
@@ -50,11 +51,7 @@ class Gift:
             body["price"] = format_decimal(self.figures.price)
             body["quantity"] = format_decimal(self.figures.quantity)
             body["notional"] = format_decimal(self.figures.notional)
-        if self.reject_reason is not None:
-            body["rejectReason"] = self.reject_reason
-        body["request"] = self.request
-        body["status"] = self.status.value
-        return body
+        return with_outcome(body, self.reject_reason, self.request, self.status)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ from decimal import Decimal
 
 from simulator.domain.decimals import format_decimal
 
+USD = "USD"
+"""The cash of accounts, and the currency every symbol is quoted in."""
+
 
 @dataclass(frozen=True)
 class Instrument:
@@ -19,7 +22,7 @@ class Instrument:
 
     @property
     def coin(self) -> str:
-        return self.symbol.removesuffix("USD")
+        return self.symbol.removesuffix(USD)
 
     def to_api(self) -> dict[str, str]:
         return {

@@ -13,8 +13,10 @@ from enum import StrEnum
 from typing import Any
 
 from simulator.domain import reasons
+from simulator.domain.answers import with_outcome
 from simulator.domain.decimals import CENT, EIGHT_PLACES, ZERO, divide, format_decimal, multiply, round_to
 from simulator.domain.fees import FeeTerms, Side, net_money
+from simulator.domain.instruments import INSTRUMENTS
 
 MINIMUM_NOTIONAL = Decimal("1.00")
 PRICE_COLLAR = Decimal("0.10")
@@ -147,7 +149,8 @@ class Order:
         if reject_reason is not None:
             self.reject_reason = reject_reason
 
-    def to_api(self, increment: Decimal) -> dict[str, Any]:
+    def to_api(self) -> dict[str, Any]:
+        """The Order, answered and published alike; `leavesQuantity` in the symbol's quantity increment."""
         body: dict[str, Any] = {}
         average = self.average_price()
         if average is not None:
@@ -158,11 +161,8 @@ class Order:
         body["cumulativeQuantity"] = format_decimal(self.filled_quantity)
         body["executions"] = [e.to_api() for e in self.executions]
         body["id"] = self.client_order_id
-        body["leavesQuantity"] = format_decimal(self.leaves_quantity(increment))
-        if self.reject_reason is not None:
-            body["rejectReason"] = self.reject_reason
-        body["request"] = self.request
-        body["status"] = self.status.value
+        body["leavesQuantity"] = format_decimal(self.leaves_quantity(INSTRUMENTS[self.symbol].minimum_quantity_increment))
+        with_outcome(body, self.reject_reason, self.request, self.status)
         body["working"] = self.working
         return body
 

@@ -11,11 +11,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from simulator.domain.decimals import ZERO
+from simulator.domain.fees import Side
 
 
-class EntrySide(StrEnum):
-    BUY = "BUY"
-    SELL = "SELL"
+class CashMovement(StrEnum):
+    """A cash adjustment's side: USD paid into or taken out of an account."""
+
     DEPOSIT = "DEPOSIT"
     WITHDRAWAL = "WITHDRAWAL"
 
@@ -28,7 +29,8 @@ class SettlementEntry:
     client_order_id: str
     execution_id: str
     executed_ns: int
-    side: EntrySide
+    side: Side | CashMovement
+    """The Side column: a trade's side, or a cash adjustment's movement."""
     symbol: str
     """The coin (`BTC`), or `USD` for a cash adjustment."""
     quantity: Decimal
@@ -41,9 +43,9 @@ class SettlementEntry:
 
     @property
     def total(self) -> Decimal:
-        if self.side is EntrySide.BUY:
+        if self.side is Side.BUY:
             return self.notional + self.fee
-        if self.side is EntrySide.SELL:
+        if self.side is Side.SELL:
             return self.notional - self.fee
         return self.notional
 
@@ -53,7 +55,7 @@ class FirmTrade:
     """What the market executed for the client: an order or a batch's order."""
 
     coin: str
-    side: EntrySide
+    side: Side
     quantity: Decimal
     notional: Decimal
     executed_ns: int
@@ -75,15 +77,15 @@ def net_settlement(entries: Iterable[SettlementEntry]) -> Decimal:
     """BUY Totals - SELL Totals - DEPOSITs + WITHDRAWALs."""
     amount = ZERO
     for entry in entries:
-        if entry.side in (EntrySide.BUY, EntrySide.WITHDRAWAL):
+        if entry.side in (Side.BUY, CashMovement.WITHDRAWAL):
             amount += entry.total
         else:
             amount -= entry.total
     return amount
 
 
-def _signed(side: EntrySide, value: Decimal) -> Decimal:
-    return value if side is EntrySide.BUY else -value
+def _signed(side: Side | CashMovement, value: Decimal) -> Decimal:
+    return value if side is Side.BUY else -value
 
 
 def summarize(entries: Iterable[SettlementEntry], firm_trades: Iterable[FirmTrade]) -> list[SummaryRow]:

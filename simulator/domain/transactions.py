@@ -1,26 +1,26 @@
 """A clientTransactionId names one allocation or one gift of a client, never both.
 
 Rule 1 of the allocate and the gift tables looks in both, so a duplicate of
-either kind answers the same way.
+either kind answers the same way: as the request's own allocation or gift,
+REJECTED, under the first transaction's id and createdAt. A duplicate is
+neither kept nor published.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 from simulator.domain import reasons
-from simulator.domain.batches import Allocation, AllocationStatus
+from simulator.domain.batches import Allocation
 from simulator.domain.gifts import Gift
 
 Transaction = Allocation | Gift
+TransactionT = TypeVar("TransactionT", Allocation, Gift)
 
 
-def duplicate_answer(first: Transaction, request: dict[str, Any]) -> dict[str, Any]:
-    """A duplicate records and publishes nothing; its answer echoes the request as sent
-    and carries the first transaction's id and createdAt."""
-    return {
-        "createdAt": first.created_at,
-        "id": first.id,
-        "rejectReason": reasons.DUPLICATE_TRANSACTION,
-        "request": request,
-        "status": AllocationStatus.REJECTED.value,
-    }
+def duplicate(first: Transaction, make: Callable[[str, str], TransactionT]) -> TransactionT:
+    """The answer to a duplicate of `first`: `make(id, created_at)` builds the
+    request's own transaction, under the first one's id and createdAt."""
+    answer = make(first.id, first.created_at)
+    answer.reject(reasons.DUPLICATE_TRANSACTION)
+    return answer

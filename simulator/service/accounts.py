@@ -7,19 +7,18 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.domain import reasons
-from simulator.domain.accounts import Account, AccountKind
+from simulator.domain.accounts import Account, AccountKind, Position
 from simulator.domain.batches import AllocationStatus, BatchStatus, sell_quantity
 from simulator.domain.decimals import ZERO, divide, format_decimal
 from simulator.domain.fees import Side
-from simulator.domain.instruments import COINS, INSTRUMENTS
-from simulator.domain.settlement import EntrySide, SettlementEntry
-from simulator.engine.clock import iso_millis
+from simulator.domain.instruments import COINS, INSTRUMENTS, USD
+from simulator.domain.settlement import CashMovement, SettlementEntry
 from simulator.service import cash_calls
+from simulator.service.commands import OpenAccount
 from simulator.service.core import SandboxCore
-from simulator.service.errors import ApiError, bad_request
+from simulator.service.errors import AccountExists, bad_request
+from simulator.service.ids import new_id
 from simulator.service.state import ClientRecord, FundingModel
-
-USD = "USD"
 
 
 @dataclass(frozen=True)
@@ -80,38 +79,25 @@ def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[Accoun
     return created
 
 
-def open_account(core: SandboxCore, client: ClientRecord, request: dict[str, Any]) -> Account:
+def open_account(core: SandboxCore, client: ClientRecord, command: OpenAccount) -> Account:
     """POST /accounts: the request is kept as the account's AccountRequest."""
-    account_id = request["clientAccountId"]
-    if account_id in client.accounts:
-        raise ApiError(
-            422,
-            "1 validation error",
-            {
-                "code": 422,
-                "message": "1 validation error",
-                "validationErrors": [
-                    {
-                        "code": 409,
-                        "field": "clientAccountId",
-                        "message": "an account with this clientAccountId already exists",
-                        "rejectedValue": account_id,
-                    }
-                ],
-            },
-        )
-    owners = request.get("owners") or [{}]
-    email = owners[0].get("emailAddress") if isinstance(owners[0], dict) else None
-    account = Account(account_id, AccountKind.INVESTOR, core.now, email=email, request=request)
-    client.accounts[account_id] = account
+    if command.client_account_id in client.accounts:
+        raise AccountExists(command.client_account_id)
+    account = Account(command.client_account_id, AccountKind.INVESTOR, core.now, email=command.email, request=command.request)
+    client.accounts[account.id] = account
     return account
 
 
 def account_request(core: SandboxCore, client: ClientRecord, account: Account) -> dict[str, Any]:
+    """The account's AccountRequest: as sent, or generated on first use for an investor
+    the control API created, its first owner's address then the account's email."""
     if not account.request:
         account.request = core.identities.account_request(client.client_id, account.id, settlement_method(client))
+        owner = account.request["owners"][0]
         if account.email:
-            account.request["owners"][0]["emailAddress"] = account.email
+            owner["emailAddress"] = account.email
+        else:
+            account.email = owner["emailAddress"]
     return account.request
 
 
@@ -122,25 +108,17 @@ def find_account(client: ClientRecord, account_id: str) -> Account:
     return account
 
 
-def account_view(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Any]:
+def get_account(core: SandboxCore, client: ClientRecord, account_id: str) -> Account:
+    """The account, its AccountRequest generated if it had none."""
     account = find_account(client, account_id)
-    return {
-        "id": account.id,
-        "cipClearanceState": "ACCEPTED",
-        "createdAt": iso_millis(account.created_ns),
-        "mode": "OPEN",
-        "request": account_request(core, client, account),
-        "status": "COMPLETE",
-    }
+    account_request(core, client, account)
+    return account
 
 
-def account_status(client: ClientRecord, account_id: str) -> dict[str, Any]:
+def settlement_method_of(client: ClientRecord, account_id: str) -> FundingModel:
+    """How the account's trades settle: its client's funding model."""
     find_account(client, account_id)
-    return {
-        "canTradeCrypto": True,
-        "cipClearanceState": "ACCEPTED",
-        "settlementMethod": client.funding_model.value,
-    }
+    return client.funding_model
 
 
 def move_balance(
@@ -157,13 +135,13 @@ def move_balance(
         if withdraw and client.ledger.cash(account_id) < quantity:
             raise bad_request(f"Insufficient USD in account {account_id}")
         client.ledger.move_cash(account_id, -quantity if withdraw else quantity)
-        adjustment_id = core.streams.uuid("ids")
+        adjustment_id = new_id(core)
         entry = SettlementEntry(
             account=account_id,
             client_order_id=adjustment_id,
             execution_id=adjustment_id,
             executed_ns=core.now,
-            side=EntrySide.WITHDRAWAL if withdraw else EntrySide.DEPOSIT,
+            side=CashMovement.WITHDRAWAL if withdraw else CashMovement.DEPOSIT,
             symbol=USD,
             quantity=quantity,
             price=Decimal(1),
@@ -233,23 +211,12 @@ def open_sell_quantity(core: SandboxCore, client: ClientRecord, account_id: str,
     return total
 
 
-def positions(core: SandboxCore, client: ClientRecord, account_id: str) -> dict[str, Any]:
+def positions(core: SandboxCore, client: ClientRecord, account_id: str) -> list[Position]:
+    """The account's holdings by coin, each with what its pending SELL allocations and
+    working SELL orders may still take."""
     find_account(client, account_id)
     reserved = pending_sells(core, client, account_id)
-    for coin in client.ledger.holdings(account_id):
+    holdings = client.ledger.holdings(account_id)
+    for coin in holdings:
         reserved[coin] = reserved.get(coin, ZERO) + open_sell_quantity(core, client, account_id, coin)
-    rows = []
-    for coin, current in sorted(client.ledger.holdings(account_id).items()):
-        tradable = max(ZERO, current - reserved.get(coin, ZERO))
-        text = format_decimal(current)
-        rows.append(
-            {
-                "account": account_id,
-                "currency": coin,
-                "current": text,
-                "settled": text,
-                "tradable": format_decimal(tradable),
-                "transferable": text,
-            }
-        )
-    return {"positions": rows}
+    return [Position(coin, current, reserved.get(coin, ZERO)) for coin, current in sorted(holdings.items())]

@@ -1,9 +1,8 @@
 """Batch trade allocations: open, allocate, close, and the processing after close."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 from simulator.domain import reasons
 from simulator.domain.batches import (
@@ -18,72 +17,56 @@ from simulator.domain.batches import (
     insufficient_sells,
     net_amount,
     price_allocation,
+    uncovered_sells,
 )
 from simulator.domain.decimals import CENT, ZERO, divide, multiply, round_to
 from simulator.domain.fees import Side
 from simulator.domain.instruments import INSTRUMENTS, Instrument
-from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
-from simulator.domain.transactions import duplicate_answer
+from simulator.domain.settlement import FirmTrade, SettlementEntry
+from simulator.domain.transactions import duplicate
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
 from simulator.market.fills import FillResult
 from simulator.service import cash_calls, notifications
+from simulator.service.commands import Allocate, CloseBatch, OpenBatch
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request
+from simulator.service.ids import new_id
 from simulator.service.state import ClientRecord
 
 EVENT_TYPE = "allocation/batch/1"
 
 
-@dataclass(frozen=True)
-class AllocateCommand:
-    request: dict[str, Any]
-    """The validated body, echoed back as the allocation's `request`."""
-    account: str
-    amount: Decimal
-    batch_transaction_id: str
-    client_transaction_id: str
-    side: Side
-    symbol: str
-    bps_commission: int | None
-    fixed_commission: Decimal | None
-
-
-def open_batch(core: SandboxCore, client: ClientRecord, request: dict[str, Any]) -> dict[str, Any]:
-    batch_id = request["batchTransactionId"]
-    if batch_id in client.batches:
+def open_batch(core: SandboxCore, client: ClientRecord, command: OpenBatch) -> Batch:
+    """A new batch, OPEN, or REJECTED at once when the client has no Firm Allocation
+    Account or the symbol is not listed; published either way."""
+    if command.batch_transaction_id in client.batches:
         raise bad_request(reasons.DUPLICATE_BATCH)
     batch = Batch(
-        id=core.streams.uuid("ids"),
+        id=new_id(core),
         created_at=iso_millis(core.now),
-        request=request,
-        symbol=request["symbol"],
-        type=BatchType(request["type"]),
+        request=command.request,
+        symbol=command.symbol,
+        type=command.type,
     )
     if client.firm_account is None:
         batch.reject(reasons.NO_FIRM_ACCOUNT)
     elif batch.symbol not in INSTRUMENTS:
         batch.reject(reasons.INVALID_SYMBOL)
-    client.batches[batch_id] = batch
+    client.batches[command.batch_transaction_id] = batch
     core.publish(client, EVENT_TYPE, batch.to_api())
-    return batch.to_api()
+    return batch
 
 
-def allocate(core: SandboxCore, client: ClientRecord, command: AllocateCommand) -> dict[str, Any]:
+def allocate(core: SandboxCore, client: ClientRecord, command: Allocate) -> Allocation:
+    """Rule 1 first (a duplicate is answered, never kept), then the other rules of the
+    allocate table: a rejected allocation is published at once, an accepted one waits
+    PENDING in its batch, unpublished, until the batch closes."""
     first = client.transaction_first_seen(command.client_transaction_id)
     if first is not None:
-        return duplicate_answer(first, command.request)
+        return duplicate(first, partial(_allocation, command))
     batch = client.batches.get(command.batch_transaction_id)
-    allocation = Allocation(
-        id=core.streams.uuid("ids"),
-        created_at=iso_millis(core.now),
-        request=command.request,
-        account=command.account,
-        side=command.side,
-        amount=command.amount,
-        bps_commission=command.bps_commission,
-        fixed_commission=command.fixed_commission,
-    )
+    allocation = _allocation(command, new_id(core), iso_millis(core.now))
     client.allocations[command.client_transaction_id] = allocation
     reason = allocation_reject_reason(
         AllocationCheck(
@@ -102,14 +85,29 @@ def allocate(core: SandboxCore, client: ClientRecord, command: AllocateCommand) 
     else:
         assert batch is not None
         batch.pending.append(allocation)
-    return allocation.to_api()
+    return allocation
 
 
-def find_allocation(client: ClientRecord, client_transaction_id: str) -> dict[str, Any]:
+def _allocation(command: Allocate, allocation_id: str, created_at: str) -> Allocation:
+    return Allocation(
+        id=allocation_id,
+        created_at=created_at,
+        request=command.request,
+        client_transaction_id=command.client_transaction_id,
+        symbol=command.symbol,
+        account=command.account,
+        side=command.side,
+        amount=command.amount,
+        bps_commission=command.bps_commission,
+        fixed_commission=command.fixed_commission,
+    )
+
+
+def find_allocation(client: ClientRecord, client_transaction_id: str) -> Allocation:
     allocation = client.allocations.get(client_transaction_id)
     if allocation is None:
         raise bad_request(reasons.INVALID_TRANSACTION)
-    return allocation.to_api()
+    return allocation
 
 
 def find_batch(client: ClientRecord, batch_transaction_id: str) -> Batch:
@@ -119,25 +117,26 @@ def find_batch(client: ClientRecord, batch_transaction_id: str) -> Batch:
     return batch
 
 
-def close_batch(core: SandboxCore, client: ClientRecord, batch_transaction_id: str, expected: int) -> dict[str, Any]:
-    batch = find_batch(client, batch_transaction_id)
+def close_batch(core: SandboxCore, client: ClientRecord, command: CloseBatch) -> Batch:
+    """CLOSED when the client's count matches its PENDING allocations, then processed
+    at the same instant; REJECTED with all of them otherwise."""
+    batch = find_batch(client, command.batch_transaction_id)
     if batch.status is not BatchStatus.OPEN:
         raise bad_request(reasons.BATCH_NOT_OPEN)
     found = len(batch.pending)
-    if expected != found:
+    if command.allocations != found:
         batch.accepted_at_close = 0
-        batch.reject(reasons.count_mismatch(expected, found))
+        batch.reject(reasons.count_mismatch(command.allocations, found))
         core.publish(client, EVENT_TYPE, batch.to_api())
         for allocation in batch.pending:
             allocation.reject(reasons.COUNT_MISMATCH_ALLOCATION)
             core.publish(client, EVENT_TYPE, allocation.to_api())
-        return batch.to_api()
+        return batch
     batch.status = BatchStatus.CLOSED
     batch.accepted_at_close = found
-    answer = batch.to_api()
-    core.publish(client, EVENT_TYPE, answer)
+    core.publish(client, EVENT_TYPE, batch.to_api())
     core.kernel.after(0, lambda: BatchProcessing(core, client, batch).start())
-    return answer
+    return batch
 
 
 class BatchProcessing:
@@ -199,7 +198,7 @@ class BatchProcessing:
             return
         notional = round_to(sum((multiply(f.quantity, f.price) for f in result.fills), ZERO), CENT)
         self.client.settlement.firm_trades.append(
-            FirmTrade(self.instrument.coin, EntrySide(side.value), result.quantity, notional, self.core.now)
+            FirmTrade(self.instrument.coin, side, result.quantity, notional, self.core.now)
         )
         self._complete(result.average_price, filled_quantity=result.quantity, side=side)
 
@@ -232,16 +231,14 @@ class BatchProcessing:
             )
             for allocation in self.accepted
         ]
-        sold: dict[str, Decimal] = {}
+        quantity = {id(allocation): completion.quantity for allocation, completion in zip(self.accepted, completions, strict=True)}
+        short = {id(sell) for sell in uncovered_sells(self.accepted, lambda sell: quantity[id(sell)], self._holding)}
         short_reason = reasons.insufficient_coin(coin)
         for allocation, completion in zip(self.accepted, completions, strict=True):
-            if allocation.side is Side.SELL:
-                total = sold.get(allocation.account, ZERO) + completion.quantity
-                if total > ledger.holding(allocation.account, coin):
-                    allocation.reject(short_reason)
-                    continue
-                sold[allocation.account] = total
-            allocation.complete(completion, self.core.now)
+            if id(allocation) in short:
+                allocation.reject(short_reason)
+            else:
+                allocation.complete(completion, self.core.now)
         log = client.settlement.entries
         for allocation, completion in zip(self.accepted, completions, strict=True):
             if allocation.status is AllocationStatus.COMPLETE:
@@ -258,10 +255,10 @@ class BatchProcessing:
     def _settlement_entry(self, allocation: Allocation, completion: Completion) -> SettlementEntry:
         return SettlementEntry(
             account=allocation.account,
-            client_order_id=allocation.request["clientTransactionId"],
+            client_order_id=allocation.client_transaction_id,
             execution_id=allocation.id,
             executed_ns=self.core.now,
-            side=EntrySide(allocation.side.value),
+            side=allocation.side,
             symbol=self.instrument.coin,
             quantity=completion.quantity,
             price=completion.price,

@@ -24,7 +24,7 @@ from decimal import Decimal
 from simulator.domain.accounts import AccountKind
 from simulator.domain.cash_calls import ActivityType, CashActivity, CashCall
 from simulator.domain.decimals import ZERO, format_decimal, format_money
-from simulator.domain.settlement import EntrySide, SettlementEntry
+from simulator.domain.settlement import CashMovement, SettlementEntry
 from simulator.engine.clock import (
     NS_PER_SECOND,
     central_date,
@@ -49,7 +49,7 @@ BALANCE_HEADER = ["Account ID", "Unsettled Amount", "Settled Amount"]
 ACTIVITY_HEADER = ["Account ID", "Activity Time", "Type", "Reference", "Amount", "Balance"]
 ClientJob = Callable[[SandboxCore, ClientRecord, int], None]
 DailyJob = Callable[[int], None]
-ADJUSTMENTS = {EntrySide.DEPOSIT: ActivityType.DEPOSIT, EntrySide.WITHDRAWAL: ActivityType.WITHDRAWAL}
+ADJUSTMENTS = {CashMovement.DEPOSIT: ActivityType.DEPOSIT, CashMovement.WITHDRAWAL: ActivityType.WITHDRAWAL}
 
 
 def is_tpj(client: ClientRecord) -> bool:
@@ -83,6 +83,7 @@ def record_adjustment(core: SandboxCore, client: ClientRecord, entry: Settlement
     """A USD deposit or withdrawal (already applied to the cash) is a cash activity."""
     if not is_tpj(client):
         return
+    assert isinstance(entry.side, CashMovement), entry
     kind = ADJUSTMENTS[entry.side]
     amount = entry.notional if kind is ActivityType.DEPOSIT else -entry.notional
     _log(core, client, entry.account, kind, entry.execution_id, amount)

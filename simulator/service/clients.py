@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from simulator.domain.accounts import Account, AccountKind
 from simulator.domain.fees import Commission
 from simulator.engine.clock import NS_PER_SECOND
+from simulator.service.commands import LogIn
 from simulator.service.core import SandboxCore
 from simulator.service.errors import UNAUTHORIZED, ApiError, bad_request
 from simulator.service.state import Branding, ClientRecord, FundingModel, Token
@@ -73,8 +74,9 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def login(core: SandboxCore, logon_id: str, password: str) -> str:
-    client = check_credentials(core, logon_id, password)
+def login(core: SandboxCore, command: LogIn) -> str:
+    """A new token for the client, alive for 24 simulated hours."""
+    client = check_credentials(core, command.logon_id, command.password)
     token = core.streams.credential("tokens")
     core.tokens[token] = Token(client.client_id, core.now + TOKEN_LIFETIME_NS)
     return token

@@ -7,18 +7,19 @@ notional, with a cost basis of zero.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 from simulator.domain import reasons
 from simulator.domain.decimals import ZERO, format_decimal, format_money
 from simulator.domain.gifts import Gift, GiftCheck, GiftFigures, assess_gift
 from simulator.domain.instruments import COINS
-from simulator.domain.transactions import duplicate_answer
+from simulator.domain.transactions import duplicate
 from simulator.engine.clock import iso_millis
+from simulator.service.commands import RequestGift
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request
+from simulator.service.ids import new_id
 from simulator.service.notifications import book_gift, investor_email
 from simulator.service.state import Branding, ClientRecord
 
@@ -34,23 +35,12 @@ sandbox keeps none per client, so a gift email takes from here each part the cli
 own branding leaves out."""
 
 
-@dataclass(frozen=True)
-class GiftCommand:
-    request: dict[str, Any]
-    """The validated body, echoed back as the gift's `request`."""
-    account: str
-    client_transaction_id: str
-    currency: str
-    notional: Decimal | None
-    quantity: Decimal | None
-
-
-def request_gift(core: SandboxCore, client: ClientRecord, command: GiftCommand) -> dict[str, Any]:
+def request_gift(core: SandboxCore, client: ClientRecord, command: RequestGift) -> Gift:
     """Rule 1 first (a duplicate leaves no trace), then record the gift, decide it and publish it."""
     first = client.transaction_first_seen(command.client_transaction_id)
     if first is not None:
-        return duplicate_answer(first, command.request)
-    gift = Gift(id=core.streams.uuid("ids"), created_at=iso_millis(core.now), request=command.request)
+        return duplicate(first, partial(Gift, request=command.request))
+    gift = Gift(id=new_id(core), created_at=iso_millis(core.now), request=command.request)
     client.gifts[command.client_transaction_id] = gift
     outcome = assess_gift(
         GiftCheck(
@@ -68,17 +58,16 @@ def request_gift(core: SandboxCore, client: ClientRecord, command: GiftCommand) 
     else:
         gift.complete(outcome)
         deliver(core, client, command, outcome)
-        book_gift(core, client, gift, command.account, command.currency)
-    answer = gift.to_api()
-    core.publish(client, EVENT_TYPE, answer)
-    return answer
+        book_gift(core, client, gift, command)
+    core.publish(client, EVENT_TYPE, gift.to_api())
+    return gift
 
 
-def find_gift(client: ClientRecord, client_transaction_id: str) -> dict[str, Any]:
+def find_gift(client: ClientRecord, client_transaction_id: str) -> Gift:
     gift = client.gifts.get(client_transaction_id)
     if gift is None:
         raise bad_request(reasons.INVALID_TRANSACTION)
-    return gift.to_api()
+    return gift
 
 
 def current_ask(core: SandboxCore, currency: str) -> Decimal | None:
@@ -96,7 +85,7 @@ def inventory(client: ClientRecord, currency: str) -> Decimal:
     return client.ledger.holding(client.gift_account, currency)
 
 
-def deliver(core: SandboxCore, client: ClientRecord, command: GiftCommand, figures: GiftFigures) -> None:
+def deliver(core: SandboxCore, client: ClientRecord, command: RequestGift, figures: GiftFigures) -> None:
     """Move the coin from the Gift Account to the investor, then tell the investor."""
     assert client.gift_account is not None
     client.ledger.move_coin(client.gift_account, command.currency, -figures.quantity)
@@ -117,7 +106,7 @@ def branding_of(client: ClientRecord) -> Branding:
     )
 
 
-def gift_email(command: GiftCommand, figures: GiftFigures, branding: Branding) -> str:
+def gift_email(command: RequestGift, figures: GiftFigures, branding: Branding) -> str:
     """The notice's text: the logo, what arrived and its worth, the call to action, the contact,
     and the tax treatment the seed describes."""
     coin = command.currency

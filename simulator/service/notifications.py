@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import partial
 
 from simulator.domain.batches import Allocation, AllocationStatus
-from simulator.domain.bookkeeping import BookEntry, EntryKind, Source, allocation_entry
+from simulator.domain.bookkeeping import BookEntry, Receipt, Source, allocation_entry
 from simulator.domain.decimals import ZERO, format_decimal, format_money
 from simulator.domain.fees import Side
 from simulator.domain.gifts import Gift
@@ -24,6 +24,7 @@ from simulator.domain.orders import Execution, Order
 from simulator.engine.calendar import MAINTENANCE_END
 from simulator.engine.clock import central_date, central_datetime
 from simulator.service.accounts import account_request
+from simulator.service.commands import RequestGift
 from simulator.service.core import SandboxCore
 from simulator.service.outputs import Letter
 from simulator.service.state import ClientRecord
@@ -35,12 +36,13 @@ DAILY_SUMMARY_AT = MAINTENANCE_END
 
 
 def investor_email(core: SandboxCore, client: ClientRecord, account_id: str) -> str | None:
-    """The first owner's emailAddress of an investor account; None for the client's own
+    """The first owner's address of an investor account; None for the client's own
     accounts (no owner) and for an account opened through the API without one."""
     if not client.is_investor(account_id):
         return None
-    address = account_request(core, client, client.accounts[account_id])["owners"][0].get("emailAddress")
-    return address if isinstance(address, str) and address else None
+    account = client.accounts[account_id]
+    account_request(core, client, account)
+    return account.email
 
 
 # trade confirmations
@@ -137,7 +139,7 @@ def book_execution(core: SandboxCore, client: ClientRecord, order: Order, execut
             ns=execution.executed_ns,
             id=execution.id,
             account=order.account,
-            kind=EntryKind(execution.side.value),
+            kind=execution.side,
             coin=INSTRUMENTS[execution.symbol].coin,
             quantity=execution.quantity,
             price=execution.price,
@@ -149,7 +151,7 @@ def book_execution(core: SandboxCore, client: ClientRecord, order: Order, execut
     )
 
 
-def book_gift(core: SandboxCore, client: ClientRecord, gift: Gift, account: str, coin: str) -> None:
+def book_gift(core: SandboxCore, client: ClientRecord, gift: Gift, command: RequestGift) -> None:
     """A COMPLETE gift is income at its notional with a cost basis of zero."""
     assert gift.figures is not None
     figures = gift.figures
@@ -157,15 +159,15 @@ def book_gift(core: SandboxCore, client: ClientRecord, gift: Gift, account: str,
         BookEntry(
             ns=core.now,
             id=gift.id,
-            account=account,
-            kind=EntryKind.GIFT,
-            coin=coin,
+            account=command.account,
+            kind=Receipt.GIFT,
+            coin=command.currency,
             quantity=figures.quantity,
             price=figures.price,
             notional=figures.notional,
             fee=ZERO,
             source=Source.GIFT,
-            reference=gift.request["clientTransactionId"],
+            reference=command.client_transaction_id,
         )
     )
 
@@ -177,7 +179,7 @@ def summary_line(entry: BookEntry) -> str:
     """One transaction of the summary, at its CT time."""
     at = central_datetime(entry.ns).strftime("%H:%M:%S CT")
     what = f"{format_decimal(entry.quantity)} {entry.coin} at {format_decimal(entry.price)} USD"
-    if entry.kind is EntryKind.GIFT:
+    if entry.kind is Receipt.GIFT:
         return f"- {at} GIFT {what}, worth {format_money(entry.notional)} USD (gift {entry.reference})"
     money = f"fee {format_money(entry.fee)} USD, net money {format_money(entry.net_money)} USD"
     return f"- {at} {entry.kind.value} {what}, {money} ({entry.source.value.lower()} {entry.reference})"

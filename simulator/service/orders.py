@@ -16,8 +16,6 @@ leaves working waits in one of two ways:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 from simulator.domain import reasons
 from simulator.domain.decimals import CENT, ZERO, multiply, round_to
@@ -33,15 +31,18 @@ from simulator.domain.orders import (
     execution_terms,
     pre_trade_reject_reason,
 )
-from simulator.domain.settlement import EntrySide, FirmTrade, SettlementEntry
+from simulator.domain.settlement import FirmTrade, SettlementEntry
+from simulator.domain.tickets import TicketError, check_ticket
 from simulator.engine.calendar import MAINTENANCE_START, maintenance_end_if_inside
-from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, to_datetime
+from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, parse_instant, to_datetime
 from simulator.market.fills import FillResult, ProviderFill, fill_market_order
 from simulator.market.quotes import Book
 from simulator.service import cash_calls, notifications
 from simulator.service.accounts import open_sell_quantity
+from simulator.service.commands import CancelOrder, SubmitOrder
 from simulator.service.core import SandboxCore
 from simulator.service.errors import bad_request, not_found
+from simulator.service.ids import new_id
 from simulator.service.state import ClientRecord
 
 EVENT_TYPE = "order/1"
@@ -55,27 +56,11 @@ RETRY_AFTER_AN_HOUR_NS = 900 * NS_PER_SECOND
 
 
 @dataclass(frozen=True)
-class OrderCommand:
-    request: dict[str, Any]
-    """The validated body, echoed back as the order's `request`."""
-    client_order_id: str
-    account: str
-    symbol: str
-    side: Side
-    type: OrderType
-    time_in_force: TimeInForce
-    quantity: Decimal | None
-    notional: Decimal | None
-    limit: Decimal | None
-    expires_ns: int | None
-    bps_commission: int | None
-    fixed_commission: Decimal | None
-    bps_markup: int | None
-    fixed_markup: Decimal | None
+class Placement:
+    """What a submission did: placed a new order, or found the same one already placed."""
 
-
-def order_view(order: Order) -> dict[str, Any]:
-    return order.to_api(INSTRUMENTS[order.symbol].minimum_quantity_increment)
+    order: Order
+    created: bool
 
 
 def find_order(client: ClientRecord, client_order_id: str) -> Order:
@@ -85,39 +70,45 @@ def find_order(client: ClientRecord, client_order_id: str) -> Order:
     return order
 
 
-def submit_order(core: SandboxCore, client: ClientRecord, command: OrderCommand) -> tuple[int, dict[str, Any]]:
+def submit_order(core: SandboxCore, client: ClientRecord, command: SubmitOrder) -> Placement:
+    """Refuse a ticket that breaks a rule, answer a resent order with the order, then
+    place the new one: rejected by the pre-trade checks, or working, its first look at
+    the book after the router's latency."""
+    try:
+        gtd_expiry = check_ticket(command.ticket, core.now, parse_instant)
+    except TicketError as exc:
+        raise bad_request(str(exc)) from None
     existing = client.orders.get(command.client_order_id)
     if existing is not None:
         if existing.request != command.request:
             raise bad_request(reasons.DUPLICATE_ORDER)
-        return 200, order_view(existing)
+        return Placement(existing, created=False)
     account = client.accounts.get(command.account)
     if account is None or account.id == client.firm_account:
         raise bad_request(reasons.INVALID_ACCOUNT)
+    ticket = command.ticket
     order = Order(
         client_order_id=command.client_order_id,
         created_ns=core.now,
         created_at=iso_millis(core.now),
         request=command.request,
         account=command.account,
-        symbol=command.symbol,
-        side=command.side,
-        type=command.type,
-        time_in_force=command.time_in_force,
-        terms=FeeTerms(
-            command.bps_commission, command.fixed_commission, client.commission, command.bps_markup, command.fixed_markup
-        ),
-        quantity=command.quantity,
-        notional=command.notional,
-        limit=command.limit,
-        expires_ns=_expiry(core, command),
+        symbol=ticket.symbol,
+        side=ticket.side,
+        type=ticket.type,
+        time_in_force=ticket.time_in_force,
+        terms=FeeTerms(ticket.bps_commission, ticket.fixed_commission, client.commission, ticket.bps_markup, ticket.fixed_markup),
+        quantity=ticket.quantity,
+        notional=ticket.notional,
+        limit=ticket.limit,
+        expires_ns=core.now + GTC_LIFETIME_NS if ticket.time_in_force is TimeInForce.GTC else gtd_expiry,
     )
     client.orders[order.client_order_id] = order
     reason = _pre_trade(core, client, order)
     if reason is not None:
         order.finish(reason)
         _publish(core, client, order)
-        return 201, order_view(order)
+        return Placement(order, created=True)
     client.working_orders[order.client_order_id] = order
     if order.expires_ns is not None:
         core.kernel.at(order.expires_ns, lambda: _expire(core, client, order))
@@ -125,16 +116,8 @@ def submit_order(core: SandboxCore, client: ClientRecord, command: OrderCommand)
     if book.best_ask is not None and book.best_bid is not None:
         quote = book.best_ask.ask if order.side is Side.BUY else book.best_bid.bid
         order.reference_price = order.limit or quote
-    core.kernel.after(core.router.latency_ms * NS_PER_MS, lambda: _attempt(core, client, order, first=True))
-    return 201, order_view(order)
-
-
-def _expiry(core: SandboxCore, command: OrderCommand) -> int | None:
-    if command.time_in_force is TimeInForce.GTC:
-        return core.now + GTC_LIFETIME_NS
-    if command.time_in_force is TimeInForce.GTD:
-        return command.expires_ns
-    return None
+    core.kernel.after(core.faults.fill_latency_ms * NS_PER_MS, lambda: _attempt(core, client, order, first=True))
+    return Placement(order, created=True)
 
 
 def _pre_trade(core: SandboxCore, client: ClientRecord, order: Order) -> str | None:
@@ -248,7 +231,7 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
     price, notional, commission = execution_terms(order, fill.price, fill.quantity)
     moment = to_datetime(core.now)
     execution = Execution(
-        id=core.streams.uuid("ids"),
+        id=new_id(core),
         side=order.side,
         symbol=order.symbol,
         quantity=fill.quantity,
@@ -262,15 +245,14 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
     order.executions.append(execution)
     coin = INSTRUMENTS[order.symbol].coin
     client.ledger.move_coin(order.account, coin, fill.quantity if order.side is Side.BUY else -fill.quantity)
-    side = EntrySide(order.side.value)
     entry = SettlementEntry(
-        order.account, order.client_order_id, execution.id, core.now, side, coin, fill.quantity, price, notional, commission
+        order.account, order.client_order_id, execution.id, core.now, order.side, coin, fill.quantity, price, notional, commission
     )
     client.settlement.entries.append(entry)
     cash_calls.record_execution(core, client, entry)
     notifications.book_execution(core, client, order, execution)
     market_notional = round_to(multiply(fill.quantity, fill.price), CENT)
-    client.settlement.firm_trades.append(FirmTrade(coin, side, fill.quantity, market_notional, core.now))
+    client.settlement.firm_trades.append(FirmTrade(coin, order.side, fill.quantity, market_notional, core.now))
     _publish(core, client, order)
 
 
@@ -284,18 +266,18 @@ def _finish(core: SandboxCore, client: ClientRecord, order: Order, reason: str |
 
 
 def _publish(core: SandboxCore, client: ClientRecord, order: Order) -> None:
-    core.publish(client, EVENT_TYPE, order_view(order))
+    core.publish(client, EVENT_TYPE, order.to_api())
 
 
-def cancel_order(core: SandboxCore, client: ClientRecord, client_order_id: str, request_id: str) -> dict[str, Any]:
-    order = find_order(client, client_order_id)
-    received = iso_millis(core.now)
+def cancel_order(core: SandboxCore, client: ClientRecord, command: CancelOrder) -> CancelRecord:
+    """Record the cancel on the order, which ends it if it still works; a cancel of an
+    order no longer open is recorded with its reject reason."""
+    order = find_order(client, command.client_order_id)
+    cancel = CancelRecord(command.request_id, iso_millis(core.now), None if order.working else reasons.ORDER_NOT_OPEN)
+    order.cancels.append(cancel)
     if order.working:
-        order.cancels.append(CancelRecord(request_id, received))
         _finish(core, client, order, None)
-    else:
-        order.cancels.append(CancelRecord(request_id, received, reasons.ORDER_NOT_OPEN))
-    return {"receivedAt": received, "request": {"id": request_id}}
+    return cancel
 
 
 def install(core: SandboxCore) -> None:

@@ -35,6 +35,20 @@ def phrase(pattern: str) -> parsers.parse:
     return parsers.parse(pattern, extra_types=TYPES)
 
 
+class Gathered(parsers.parse):
+    """A phrase whose placeholders reach the step as one value, `into(**placeholders)`,
+    under the argument name `argument`: steps that share a phrase's words name one
+    argument instead of repeating each field. The phrase reads as `phrase` would."""
+
+    def __init__(self, pattern: str, into: Callable[..., object], argument: str) -> None:
+        super().__init__(pattern, extra_types=TYPES)
+        self.into = into
+        self.argument = argument
+
+    def parse_arguments(self, name: str) -> dict[str, Any]:
+        return {self.argument: self.into(**super().parse_arguments(name))}
+
+
 def table_rows(datatable: list[list[str]]) -> list[dict[str, str]]:
     """A data table with a header row, as one dict per row."""
     header, *rows = datatable

@@ -5,12 +5,13 @@ features never spell UUIDs and stay reproducible.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pytest_bdd import given, then, when
 
 from simulator.testing.context import BATCHES, BakktContext, Resource
-from simulator.testing.grammar import RESOURCE, fields_of, phrase
+from simulator.testing.grammar import RESOURCE, Gathered, fields_of, phrase
 
 OPEN = '"{client:Text}" opens a {batch_type:Word} batch "{batch:Text}" for {symbol:Word}'
 ALLOCATE = (
@@ -30,62 +31,47 @@ def open_batch(bakkt_context: BakktContext, client: str, batch_type: str, batch:
     bakkt_context.act(client, "POST", f"{BATCHES}/open", body)
 
 
-def allocation_body(
-    bakkt_context: BakktContext,
-    client: str,
-    side: str,
-    amount: str,
-    symbol: str,
-    account: str,
-    allocation: str,
-    batch: str,
-) -> dict[str, Any]:
-    """The request body for a named allocation, which `client` now owns."""
-    bakkt_context.claim(Resource.ALLOCATION, allocation, client)
-    return {
-        "account": account,
-        "amount": amount,
-        "batchTransactionId": bakkt_context.uuid(batch),
-        "clientTransactionId": bakkt_context.uuid(allocation),
-        "side": side,
-        "symbol": symbol,
-    }
+@dataclass(frozen=True)
+class AllocationTerms:
+    """The words of an allocation phrase (`ALLOCATE`), gathered by `allocation_phrase`."""
+
+    client: str
+    side: str
+    amount: str
+    symbol: str
+    account: str
+    allocation: str
+    batch: str
+
+    def body(self, bakkt_context: BakktContext) -> dict[str, Any]:
+        """The request body for the named allocation, which `client` now owns."""
+        bakkt_context.claim(Resource.ALLOCATION, self.allocation, self.client)
+        return {
+            "account": self.account,
+            "amount": self.amount,
+            "batchTransactionId": bakkt_context.uuid(self.batch),
+            "clientTransactionId": bakkt_context.uuid(self.allocation),
+            "side": self.side,
+            "symbol": self.symbol,
+        }
 
 
-@given(phrase(ALLOCATE))
-@when(phrase(ALLOCATE))
-def allocate(
-    bakkt_context: BakktContext,
-    client: str,
-    side: str,
-    amount: str,
-    symbol: str,
-    account: str,
-    allocation: str,
-    batch: str,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """One allocation request; the answer (PENDING, or REJECTED with a reason) is the last answer."""
-    body = allocation_body(bakkt_context, client, side, amount, symbol, account, allocation, batch)
-    bakkt_context.act(client, "POST", f"{BATCHES}/allocate", body | (extra or {}))
+def allocation_phrase(pattern: str) -> Gathered:
+    """A phrase built on `ALLOCATE` whose words reach the step as one `terms` argument."""
+    return Gathered(pattern, AllocationTerms, "terms")
 
 
-@given(phrase(ALLOCATE + " with:"))
-@when(phrase(ALLOCATE + " with:"))
-def allocate_with(
-    bakkt_context: BakktContext,
-    client: str,
-    side: str,
-    amount: str,
-    symbol: str,
-    account: str,
-    allocation: str,
-    batch: str,
-    datatable: list[list[str]],
-) -> None:
-    """The same request with extra fields from a two-column table of field and value (bpsCommission, 50).
-    An empty value leaves the field out, so one Scenario Outline can vary which fields are sent."""
-    allocate(bakkt_context, client, side, amount, symbol, account, allocation, batch, fields_of(datatable))
+@given(allocation_phrase(ALLOCATE))
+@when(allocation_phrase(ALLOCATE))
+@given(allocation_phrase(ALLOCATE + " with:"))
+@when(allocation_phrase(ALLOCATE + " with:"))
+def allocate(bakkt_context: BakktContext, terms: AllocationTerms, datatable: list[list[str]] | None = None) -> None:
+    """One allocation request; the answer (PENDING, or REJECTED with a reason) is the last answer.
+    A phrase ending in `with:` adds extra fields from a two-column table of field and value
+    (bpsCommission, 50). An empty value leaves the field out, so one Scenario Outline can vary
+    which fields are sent."""
+    body = terms.body(bakkt_context) | fields_of(datatable or [])
+    bakkt_context.act(terms.client, "POST", f"{BATCHES}/allocate", body)
 
 
 @given(phrase(CLOSE + "s"))

@@ -5,7 +5,7 @@ from pytest_bdd import given, then, when
 
 from simulator.testing.context import BATCHES, CONTROL, BakktContext, Resource
 from simulator.testing.grammar import phrase
-from simulator.testing.steps_batches import ALLOCATE, allocation_body
+from simulator.testing.steps_batches import ALLOCATE, AllocationTerms, allocation_phrase
 
 MAX_ATTEMPTS = 50
 DUPLICATE = "Duplicate clientTransactionId; the allocation request already exists"
@@ -29,20 +29,12 @@ def api_faults_cleared(bakkt_context: BakktContext) -> None:
     bakkt_context.control("POST", f"{CONTROL}/faults", body).expect(200)
 
 
-@when(phrase(ALLOCATE + ", retrying until it is answered"))
-def allocate_with_retries(
-    bakkt_context: BakktContext,
-    client: str,
-    side: str,
-    amount: str,
-    symbol: str,
-    account: str,
-    allocation: str,
-    batch: str,
-) -> None:
+@when(allocation_phrase(ALLOCATE + ", retrying until it is answered"))
+def allocate_with_retries(bakkt_context: BakktContext, terms: AllocationTerms) -> None:
     """A client's retry loop: resend the same body (same clientTransactionId) on every 5xx.
     After a lost response the resend is a duplicate; the client then reads its allocation."""
-    body = allocation_body(bakkt_context, client, side, amount, symbol, account, allocation, batch)
+    client = terms.client
+    body = terms.body(bakkt_context)
     for _ in range(MAX_ATTEMPTS):
         answer = bakkt_context.send_raw("POST", f"{BATCHES}/allocate", body, bakkt_context.bearer(client))
         if answer.status < 500:

@@ -77,27 +77,6 @@ def order_terms(order_type: str, time_in_force: str, side: str, symbol: str, acc
 @when(phrase(BY_QUANTITY + " with:"))
 @given(phrase(BY_QUANTITY_AT + " with:"))
 @when(phrase(BY_QUANTITY_AT + " with:"))
-def place_quantity(
-    bakkt_context: BakktContext,
-    client: str,
-    order_type: str,
-    time_in_force: str,
-    side: str,
-    order: str,
-    quantity: str,
-    symbol: str,
-    account: str,
-    price: str = "",
-    datatable: list[list[str]] | None = None,
-) -> None:
-    """An order for this much coin (`... for "0.01" BTCUSD on INV00001`); a LIMIT order
-    names its price (`... for "0.01" BTCUSD at "42500" on INV00001`). A phrase ending in
-    `with:` adds fields from a two-column table of field and value (bpsCommission, 50),
-    an empty value leaving the field out. The create answer is the last answer."""
-    terms = order_terms(order_type, time_in_force, side, symbol, account)
-    place(bakkt_context, client, order, terms | {"quantity": quantity, "price": price}, datatable)
-
-
 @given(phrase(BY_NOTIONAL))
 @when(phrase(BY_NOTIONAL))
 @given(phrase(BY_NOTIONAL_AT))
@@ -106,23 +85,28 @@ def place_quantity(
 @when(phrase(BY_NOTIONAL + " with:"))
 @given(phrase(BY_NOTIONAL_AT + " with:"))
 @when(phrase(BY_NOTIONAL_AT + " with:"))
-def place_notional(
+def place_order(
     bakkt_context: BakktContext,
     client: str,
     order_type: str,
     time_in_force: str,
     side: str,
     order: str,
-    notional: str,
     symbol: str,
     account: str,
+    quantity: str = "",
+    notional: str = "",
     price: str = "",
     datatable: list[list[str]] | None = None,
 ) -> None:
-    """An order for this many dollars of coin (`... for "200" USD of BTCUSD on INV00001`),
-    with the same optional price and table as a quantity order."""
+    """An order for this much coin (`... for "0.01" BTCUSD on INV00001`) or for this many
+    dollars of coin (`... for "200" USD of BTCUSD on INV00001`); a LIMIT order names its
+    price (`... for "0.01" BTCUSD at "42500" on INV00001`). A phrase ending in `with:` adds
+    fields from a two-column table of field and value (bpsCommission, 50), an empty value
+    leaving the field out. The create answer is the last answer."""
     terms = order_terms(order_type, time_in_force, side, symbol, account)
-    place(bakkt_context, client, order, terms | {"notional": notional, "price": price}, datatable)
+    amounts = {"quantity": quantity, "notional": notional, "price": price}
+    place(bakkt_context, client, order, terms | amounts, datatable)
 
 
 @given(phrase(SUBMIT))

@@ -44,6 +44,8 @@ def make_allocation(
         id=f"{account}-{side}-{amount}",
         created_at="2026-03-02T14:00:00.000Z",
         request={},
+        client_transaction_id=f"ct-{account}-{side}-{amount}",
+        symbol="BTCUSD",
         account=account,
         side=side,
         amount=Decimal(amount),

@@ -14,7 +14,8 @@ from simulator.domain.cash_calls import (
     CashCallBook,
     CashCallStatus,
 )
-from simulator.domain.settlement import EntrySide, SettlementEntry
+from simulator.domain.fees import Side
+from simulator.domain.settlement import CashMovement, SettlementEntry
 from simulator.engine.clock import central_instant, next_central_time, parse_instant
 from simulator.service.cash_calls import RETRY_TIMES, activity_file, aged_file
 
@@ -22,16 +23,16 @@ TRADE_DAY = date(2026, 3, 2)
 
 
 def execution(
-    side: EntrySide, total: str, *, account: str = "INV00001", at: str = "2026-03-02T15:00:00Z", ref: str = "e1"
+    side: Side | CashMovement, total: str, *, account: str = "INV00001", at: str = "2026-03-02T15:00:00Z", ref: str = "e1"
 ) -> SettlementEntry:
     """An execution whose netMoney is `total` (a fee of 1.00 on top of or off the notional)."""
     fee = Decimal("1.00")
-    notional = Decimal(total) - fee if side is EntrySide.BUY else Decimal(total) + fee
+    notional = Decimal(total) - fee if side is Side.BUY else Decimal(total) + fee
     quantity, price = Decimal("0.01"), Decimal(43000)
     return SettlementEntry(account, f"order-{ref}", ref, parse_instant(at), side, "BTC", quantity, price, notional, fee)
 
 
-def call(side: EntrySide = EntrySide.BUY, total: str = "430.00", **kwargs: str) -> CashCall:
+def call(side: Side | CashMovement = Side.BUY, total: str = "430.00", **kwargs: str) -> CashCall:
     return CashCall(execution(side, total, **kwargs), TRADE_DAY)
 
 
@@ -55,7 +56,7 @@ def test_a_debit_the_cash_cannot_cover_takes_nothing_and_stays_open() -> None:
 
 
 def test_a_credit_always_succeeds() -> None:
-    credit = call(EntrySide.SELL, "428.00")
+    credit = call(Side.SELL, "428.00")
     assert credit.unsettled == Decimal("-428.00")
     assert credit.attempt(Decimal(0))
     assert (credit.status, credit.cash_delta) == (CashCallStatus.PAID, Decimal("428.00"))
@@ -91,10 +92,10 @@ def test_a_paid_call_is_never_written_off() -> None:
 
 def test_the_book_keeps_open_calls_and_lists_failed_ones_in_trade_order() -> None:
     book = CashCallBook()
-    late = book.add(execution(EntrySide.BUY, "10.00", at="2026-03-02T16:00:00Z", ref="a"), TRADE_DAY)
-    early_b = book.add(execution(EntrySide.BUY, "20.00", ref="b"), TRADE_DAY)
-    early_a = book.add(execution(EntrySide.BUY, "30.00", ref="a0"), TRADE_DAY)
-    untried = book.add(execution(EntrySide.BUY, "40.00", account="INV00002", ref="c"), TRADE_DAY)
+    late = book.add(execution(Side.BUY, "10.00", at="2026-03-02T16:00:00Z", ref="a"), TRADE_DAY)
+    early_b = book.add(execution(Side.BUY, "20.00", ref="b"), TRADE_DAY)
+    early_a = book.add(execution(Side.BUY, "30.00", ref="a0"), TRADE_DAY)
+    untried = book.add(execution(Side.BUY, "40.00", account="INV00002", ref="c"), TRADE_DAY)
     for failing in (late, early_b, early_a):
         failing.attempt(Decimal(0))
     assert book.failed() == [early_a, early_b, late]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -11,8 +12,9 @@ from simulator.domain.batches import Allocation
 from simulator.domain.fees import Commission, Side
 from simulator.domain.gifts import Gift, GiftCheck, GiftFigures, assess_gift, price_gift
 from simulator.domain.instruments import COINS
-from simulator.domain.transactions import duplicate_answer
-from simulator.service.gifts import TRADE_CONFIRMATION_BRANDING, GiftCommand, branding_of, gift_email
+from simulator.domain.transactions import duplicate
+from simulator.service.commands import RequestGift
+from simulator.service.gifts import TRADE_CONFIRMATION_BRANDING, branding_of, gift_email
 from simulator.service.state import Branding, ClientRecord, FundingModel
 
 ASK = Decimal("43021.5")
@@ -150,9 +152,9 @@ def test_a_rejected_gift_has_no_amounts() -> None:
 
 @pytest.mark.parametrize("first", ["gift", "allocation"])
 def test_a_duplicate_answers_with_the_first_transactions_id_and_time(first: str) -> None:
-    allocation = Allocation("alloc-id", "2026-03-02T13:00:00.000Z", {}, "INV00001", Side.BUY, Decimal(1), None, None)
+    allocation = Allocation("alloc-id", "2026-03-02T13:00:00.000Z", {}, "ct", "BTCUSD", "INV00001", Side.BUY, Decimal(1), None, None)
     transaction = make_gift() if first == "gift" else allocation
-    answer = duplicate_answer(transaction, {"account": "INV00002"})
+    answer = duplicate(transaction, partial(Gift, request={"account": "INV00002"})).to_api()
     assert answer == {
         "createdAt": transaction.created_at,
         "id": transaction.id,
@@ -175,7 +177,7 @@ def test_missing_branding_parts_fall_back_to_the_trade_confirmation_defaults() -
 
 
 def test_the_email_names_the_coin_the_amounts_and_the_branding() -> None:
-    command = GiftCommand({}, "INV00001", "id", "BTC", None, Decimal("0.03"))
+    command = RequestGift({}, "INV00001", "id", "BTC", None, Decimal("0.03"))
     branding = Branding("https://acme.test/logo.png", "https://acme.test/trade", "help@acme.test")
     body = gift_email(command, GiftFigures(ASK, Decimal("0.03"), Decimal("1290.64")), branding)
     expected = ["0.03 BTC", "INV00001", "1290.64 USD", "43021.5 USD per BTC", "cost basis of zero"]

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
-from simulator.domain.settlement import EntrySide, SettlementEntry
+from simulator.domain.fees import Side
+from simulator.domain.settlement import CashMovement, SettlementEntry
 from simulator.engine.clock import parse_instant
 from simulator.reconcile import BreakKind, parse_detail
 from simulator.service.settlement import detail_file
@@ -124,12 +125,12 @@ def test_the_json_document_is_deterministic_and_complete(tmp_path: Path) -> None
 
 
 def test_the_detail_file_the_sandbox_writes_is_read_back() -> None:
-    def entry(execution_id: str, side: EntrySide, symbol: str, quantity: str, price: str) -> SettlementEntry:
+    def entry(execution_id: str, side: Side | CashMovement, symbol: str, quantity: str, price: str) -> SettlementEntry:
         value = Decimal(quantity) * Decimal(price)
         return SettlementEntry("INV00001", f"o-{execution_id}", execution_id, parse_instant("2026-03-02T16:00:00Z"),
                                side, symbol, Decimal(quantity), Decimal(price), value, Decimal(0))  # fmt: skip
 
-    entries = [entry("e-1", EntrySide.BUY, "BTC", "0.00464884", "43021.5"), entry("adj", EntrySide.WITHDRAWAL, "USD", "5", "1")]
+    entries = [entry("e-1", Side.BUY, "BTC", "0.00464884", "43021.5"), entry("adj", CashMovement.WITHDRAWAL, "USD", "5", "1")]
     text = detail_file(parse_instant("2026-03-02T15:00:00Z"), parse_instant("2026-03-03T15:00:00Z"), entries)
     loaded = parse_detail("detail.csv", text)
     assert (list(loaded.executions), loaded.cash_adjustments) == (["e-1"], 1)

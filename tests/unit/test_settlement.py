@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from simulator.domain.decimals import CENT, multiply, round_to
+from simulator.domain.fees import Side
 from simulator.domain.settlement import (
-    EntrySide,
+    CashMovement,
     FirmTrade,
     SettlementEntry,
     SettlementLog,
@@ -37,7 +38,7 @@ def at(text: str) -> int:
 
 
 def entry(
-    side: EntrySide,
+    side: Side | CashMovement,
     notional: str,
     fee: str = "0",
     *,
@@ -65,11 +66,11 @@ def entry(
     )
 
 
-def cash(side: EntrySide, amount: str, **fields: str) -> SettlementEntry:
+def cash(side: Side | CashMovement, amount: str, **fields: str) -> SettlementEntry:
     return entry(side, amount, symbol="USD", quantity=amount, price="1", **fields)
 
 
-def trade(coin: str, side: EntrySide, quantity: str, notional: str, executed: str = "2026-03-02T16:00:00Z") -> FirmTrade:
+def trade(coin: str, side: Side, quantity: str, notional: str, executed: str = "2026-03-02T16:00:00Z") -> FirmTrade:
     return FirmTrade(coin, side, Decimal(quantity), Decimal(notional), at(executed))
 
 
@@ -87,39 +88,39 @@ def row(coin: str, notional: str, firm: str, allocated: str, diff: str) -> tuple
 @pytest.mark.parametrize(
     ("side", "total"),
     [
-        (EntrySide.BUY, "110.25"),  # notional + fee
-        (EntrySide.SELL, "109.75"),  # notional - fee: the cash that moves, not the seed's Notional + Fees
-        (EntrySide.DEPOSIT, "110.00"),
-        (EntrySide.WITHDRAWAL, "110.00"),
+        (Side.BUY, "110.25"),  # notional + fee
+        (Side.SELL, "109.75"),  # notional - fee: the cash that moves, not the seed's Notional + Fees
+        (CashMovement.DEPOSIT, "110.00"),
+        (CashMovement.WITHDRAWAL, "110.00"),
     ],
 )
-def test_the_total_of_each_side(side: EntrySide, total: str) -> None:
-    fee = "0.25" if side in (EntrySide.BUY, EntrySide.SELL) else "0"
+def test_the_total_of_each_side(side: Side | CashMovement, total: str) -> None:
+    fee = "0.25" if side in (Side.BUY, Side.SELL) else "0"
     assert entry(side, "110.00", fee).total == Decimal(total)
 
 
 @pytest.mark.parametrize(
     ("side", "amount"),
     [
-        (EntrySide.BUY, "10.50"),  # the client owes for what it bought, fee included
-        (EntrySide.SELL, "-9.50"),  # Bakkt owes the proceeds, fee deducted
-        (EntrySide.DEPOSIT, "-10.00"),
-        (EntrySide.WITHDRAWAL, "10.00"),
+        (Side.BUY, "10.50"),  # the client owes for what it bought, fee included
+        (Side.SELL, "-9.50"),  # Bakkt owes the proceeds, fee deducted
+        (CashMovement.DEPOSIT, "-10.00"),
+        (CashMovement.WITHDRAWAL, "10.00"),
     ],
 )
-def test_net_settlement_sign_of_each_side(side: EntrySide, amount: str) -> None:
-    fee = "0.50" if side in (EntrySide.BUY, EntrySide.SELL) else "0"
+def test_net_settlement_sign_of_each_side(side: Side | CashMovement, amount: str) -> None:
+    fee = "0.50" if side in (Side.BUY, Side.SELL) else "0"
     assert net_settlement([entry(side, "10.00", fee)]) == Decimal(amount)
 
 
 def test_net_settlement_is_buys_minus_sells_minus_deposits_plus_withdrawals() -> None:
     entries = [
-        entry(EntrySide.BUY, "200.00", "0.50"),
-        entry(EntrySide.BUY, "430.00"),
-        entry(EntrySide.SELL, "100.50", "0.25"),
-        cash(EntrySide.DEPOSIT, "500.00"),
-        cash(EntrySide.WITHDRAWAL, "120.25"),
-        cash(EntrySide.DEPOSIT, "0.01"),
+        entry(Side.BUY, "200.00", "0.50"),
+        entry(Side.BUY, "430.00"),
+        entry(Side.SELL, "100.50", "0.25"),
+        cash(CashMovement.DEPOSIT, "500.00"),
+        cash(CashMovement.WITHDRAWAL, "120.25"),
+        cash(CashMovement.DEPOSIT, "0.01"),
     ]
     # 200.50 + 430.00 - 100.25 - 500.00 + 120.25 - 0.01
     assert net_settlement(entries) == Decimal("150.49")
@@ -134,16 +135,16 @@ def test_net_settlement_of_an_empty_window_is_zero() -> None:
 
 def test_summary_signs_sums_and_coin_order() -> None:
     trades = [
-        trade("SOL", EntrySide.SELL, "2.5", "250.00"),
-        trade("BTC", EntrySide.BUY, "0.0023128", "99.50"),
-        trade("ATOM", EntrySide.BUY, "10", "97.00"),
-        trade("BTC", EntrySide.SELL, "0.001", "43.00"),
-        trade("SOL", EntrySide.BUY, "0.5", "50.00"),
+        trade("SOL", Side.SELL, "2.5", "250.00"),
+        trade("BTC", Side.BUY, "0.0023128", "99.50"),
+        trade("ATOM", Side.BUY, "10", "97.00"),
+        trade("BTC", Side.SELL, "0.001", "43.00"),
+        trade("SOL", Side.BUY, "0.5", "50.00"),
     ]
     entries = [
-        entry(EntrySide.BUY, "200", symbol="BTC", quantity="0.00464884", from_batch=True),
-        entry(EntrySide.SELL, "100.50", "0.25", symbol="BTC", quantity="0.00233604", from_batch=True),
-        entry(EntrySide.SELL, "250", symbol="SOL", quantity="2.5", from_batch=True),
+        entry(Side.BUY, "200", symbol="BTC", quantity="0.00464884", from_batch=True),
+        entry(Side.SELL, "100.50", "0.25", symbol="BTC", quantity="0.00233604", from_batch=True),
+        entry(Side.SELL, "250", symbol="SOL", quantity="2.5", from_batch=True),
     ]
     assert rows_of(summarize(entries, trades)) == [
         row("all", "-46.50", "8.0013128", "-2.4976872", "10.499"),
@@ -155,12 +156,12 @@ def test_summary_signs_sums_and_coin_order() -> None:
 
 def test_allocation_quantity_counts_batch_entries_only() -> None:
     entries = [
-        entry(EntrySide.BUY, "5.00", symbol="BTC", quantity="0.00028797"),  # an investor order: firm only
-        cash(EntrySide.DEPOSIT, "500.00"),
-        cash(EntrySide.WITHDRAWAL, "20.00"),
-        entry(EntrySide.BUY, "10.00", symbol="ETH", quantity="0.004", from_batch=True),
+        entry(Side.BUY, "5.00", symbol="BTC", quantity="0.00028797"),  # an investor order: firm only
+        cash(CashMovement.DEPOSIT, "500.00"),
+        cash(CashMovement.WITHDRAWAL, "20.00"),
+        entry(Side.BUY, "10.00", symbol="ETH", quantity="0.004", from_batch=True),
     ]
-    trades = [trade("BTC", EntrySide.BUY, "0.00028797", "5.00"), trade("ETH", EntrySide.BUY, "0.004", "10.00")]
+    trades = [trade("BTC", Side.BUY, "0.00028797", "5.00"), trade("ETH", Side.BUY, "0.004", "10.00")]
     rows = summarize(entries, trades)
     assert [r.coin for r in rows] == ["all", "BTC", "ETH"]  # cash adjustments make no USD row
     assert rows[1] == SummaryRow("BTC", Decimal("5.00"), Decimal("0.00028797"), Decimal(0))
@@ -171,8 +172,8 @@ def test_allocation_quantity_counts_batch_entries_only() -> None:
 def test_an_internal_cross_shows_allocations_without_a_firm_trade() -> None:
     """A net under the minimum order crosses at the mid: nothing reaches the market."""
     entries = [
-        entry(EntrySide.BUY, "430.00", symbol="BTC", quantity="0.01", from_batch=True),
-        entry(EntrySide.SELL, "429.78", symbol="BTC", quantity="0.009995", from_batch=True),
+        entry(Side.BUY, "430.00", symbol="BTC", quantity="0.01", from_batch=True),
+        entry(Side.SELL, "429.78", symbol="BTC", quantity="0.009995", from_batch=True),
     ]
     assert rows_of(summarize(entries, [])) == [
         row("all", "0", "0", "0.000005", "-0.000005"),
@@ -182,11 +183,11 @@ def test_an_internal_cross_shows_allocations_without_a_firm_trade() -> None:
 
 def test_the_all_row_is_the_column_sums() -> None:
     trades = [trade(coin, side, q, n) for coin, side, q, n in [
-        ("DOGE", EntrySide.BUY, "43.97507888", "4.00"),
-        ("LTC", EntrySide.SELL, "1.5", "105.00"),
-        ("ETH", EntrySide.BUY, "0.1", "230.12"),
+        ("DOGE", Side.BUY, "43.97507888", "4.00"),
+        ("LTC", Side.SELL, "1.5", "105.00"),
+        ("ETH", Side.BUY, "0.1", "230.12"),
     ]]  # fmt: skip
-    entries = [entry(EntrySide.SELL, "104.99", symbol="LTC", quantity="1.49999999", from_batch=True)]
+    entries = [entry(Side.SELL, "104.99", symbol="LTC", quantity="1.49999999", from_batch=True)]
     total, *coins = summarize(entries, trades)
     assert total.coin == "all"
     assert [r.coin for r in coins] == ["DOGE", "ETH", "LTC"]
@@ -208,8 +209,8 @@ def test_cut_is_half_open_at_the_window_end() -> None:
     log = SettlementLog()
     times = {"early": end - 86_400 * NS_PER_SECOND, "last": end - 1, "at-end": end, "later": end + 1}
     for name, ns in times.items():
-        log.entries.append(replace(entry(EntrySide.BUY, "1.00", execution_id=name), executed_ns=ns))
-        log.firm_trades.append(FirmTrade(name, EntrySide.BUY, Decimal(1), Decimal(1), ns))
+        log.entries.append(replace(entry(Side.BUY, "1.00", execution_id=name), executed_ns=ns))
+        log.firm_trades.append(FirmTrade(name, Side.BUY, Decimal(1), Decimal(1), ns))
     entries, trades = log.cut(end)
     assert [e.execution_id for e in entries] == ["early", "last"]
     assert [t.coin for t in trades] == ["early", "last"]
@@ -259,23 +260,23 @@ def test_2026_has_one_short_and_one_long_window() -> None:
 
 WINDOW = (at("2026-03-02T15:00:00Z"), at("2026-03-03T15:00:00Z"))
 HAND_BUILT = [
-    entry(EntrySide.WITHDRAWAL, "120.25", symbol="USD", quantity="120.25", price="1", execution_id="w-1",
+    entry(CashMovement.WITHDRAWAL, "120.25", symbol="USD", quantity="120.25", price="1", execution_id="w-1",
           client_order_id="w-1", executed="2026-03-03T02:00:00.007Z"),
-    entry(EntrySide.BUY, "200", "0.50", quantity="0.00464884", price="43021.50000000", execution_id="x-2",
+    entry(Side.BUY, "200", "0.50", quantity="0.00464884", price="43021.50000000", execution_id="x-2",
           client_order_id="c-1", executed="2026-03-02T16:00:00.250Z", from_batch=True),
-    entry(EntrySide.DEPOSIT, "500", symbol="USD", quantity="500", price="1", account="a,b", execution_id="d-1",
+    entry(CashMovement.DEPOSIT, "500", symbol="USD", quantity="500", price="1", account="a,b", execution_id="d-1",
           client_order_id="d-1", executed="2026-03-02T20:00:00Z"),
-    entry(EntrySide.SELL, "100.5", "0.25", account="INV00002", quantity="0.00233604", price="43021.50000000",
+    entry(Side.SELL, "100.5", "0.25", account="INV00002", quantity="0.00233604", price="43021.50000000",
           execution_id="x-1", client_order_id="c-2", executed="2026-03-02T16:00:00.250Z", from_batch=True),
-    entry(EntrySide.SELL, "105.00", "0.26", symbol="LTC", account="INV00003", quantity="1.50000000", price="70.00",
+    entry(Side.SELL, "105.00", "0.26", symbol="LTC", account="INV00003", quantity="1.50000000", price="70.00",
           execution_id="x-4", client_order_id="o-2", executed="2026-03-02T18:30:00.100Z"),
-    entry(EntrySide.BUY, "230.12", symbol="ETH", account="INV00003", quantity="0.10000000", price="2301.15",
+    entry(Side.BUY, "230.12", symbol="ETH", account="INV00003", quantity="0.10000000", price="2301.15",
           execution_id="x-3", client_order_id="o-1", executed="2026-03-02T15:00:00Z"),
 ]  # fmt: skip
 HAND_BUILT_TRADES = [
-    trade("BTC", EntrySide.BUY, "0.00231280", "99.50", "2026-03-02T16:00:00.250Z"),
-    trade("LTC", EntrySide.SELL, "1.5", "105.00", "2026-03-02T18:30:00.100Z"),
-    trade("ETH", EntrySide.BUY, "0.1", "230.12", "2026-03-02T15:00:00Z"),
+    trade("BTC", Side.BUY, "0.00231280", "99.50", "2026-03-02T16:00:00.250Z"),
+    trade("LTC", Side.SELL, "1.5", "105.00", "2026-03-02T18:30:00.100Z"),
+    trade("ETH", Side.BUY, "0.1", "230.12", "2026-03-02T15:00:00Z"),
 ]
 # 200.50 + 230.12 - 100.25 - 104.74 - 500.00 + 120.25
 PREAMBLE = "From,2026-03-02T15:00:00Z\nTo,2026-03-03T15:00:00Z\nNet Settlement,-154.12\n\n"
@@ -299,8 +300,8 @@ def test_detail_file_text() -> None:
 )
 def test_client_chosen_text_is_quoted_as_csv_writer_quotes_it(account: str, client_order_id: str) -> None:
     entries = [
-        entry(EntrySide.BUY, "10", account="INV00001", execution_id="x-1"),
-        entry(EntrySide.SELL, "20", account=account, client_order_id=client_order_id, execution_id="x-2"),
+        entry(Side.BUY, "10", account="INV00001", execution_id="x-1"),
+        entry(Side.SELL, "20", account=account, client_order_id=client_order_id, execution_id="x-2"),
     ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([DETAIL_COLUMNS, *detail_rows(entries)])
@@ -325,7 +326,7 @@ def test_files_of_an_empty_window() -> None:
 
 
 def test_money_rounds_half_even_to_cents_in_the_files() -> None:
-    entries = [entry(EntrySide.BUY, "0.125", "0.005", execution_id="x-1"), entry(EntrySide.BUY, "0.135", execution_id="x-2")]
+    entries = [entry(Side.BUY, "0.125", "0.005", execution_id="x-1"), entry(Side.BUY, "0.135", execution_id="x-2")]
     rows = detail_file(*WINDOW, entries).splitlines()
     assert rows[2] == "Net Settlement,0.26"  # 0.130 + 0.135 = 0.265
     assert [row.split(",")[-3:] for row in rows[-2:]] == [["0.12", "0.00", "0.13"], ["0.14", "0.00", "0.14"]]
@@ -354,10 +355,10 @@ def seed_window() -> tuple[list[SettlementEntry], list[FirmTrade]]:
     for account, order_id, execution_id, executed, coin, quantity, price in SEED_ROWS:
         notional = round_to(multiply(Decimal(quantity), Decimal(price)), CENT)
         entries.append(
-            entry(EntrySide.BUY, str(notional), "0.00", symbol=coin, quantity=quantity, price=price, account=account,
+            entry(Side.BUY, str(notional), "0.00", symbol=coin, quantity=quantity, price=price, account=account,
                   execution_id=execution_id, client_order_id=order_id, executed=executed)
         )  # fmt: skip
-        trades.append(trade(coin, EntrySide.BUY, quantity, str(notional), executed))
+        trades.append(trade(coin, Side.BUY, quantity, str(notional), executed))
     return entries, trades
 
 
