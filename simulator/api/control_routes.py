@@ -15,53 +15,48 @@ from simulator.api.schemas import (
     FaultsRequest,
     MarketSettings,
     ResetRequest,
+    decimal_of,
 )
 from simulator.domain.fees import Commission, CommissionModel
-from simulator.domain.instruments import INSTRUMENTS
 from simulator.engine.clock import NS_PER_SECOND, TimeFormatError, central_date, iso_millis, parse_instant
 from simulator.engine.kernel import TimeTravelError
-from simulator.service import accounts, statements
+from simulator.service import accounts, control_clock, control_faults, control_market, control_records, control_reset, statements
 from simulator.service.accounts import AccountSeed
 from simulator.service.clients import ClientSpec, provision_client
-from simulator.service.errors import ApiError, bad_request
-from simulator.service.faults import ApiFaults
-from simulator.service.state import Branding, ClientRecord, FundingModel
+from simulator.service.control_clients import client_named
+from simulator.service.control_clock import AdvanceClock
+from simulator.service.control_faults import SetFaults
+from simulator.service.control_market import ConfigureMarket, ReadMarket
+from simulator.service.control_records import ListedFile, ReadEmails, ReadEvents, ReadFiles
+from simulator.service.control_reset import Reset
+from simulator.service.errors import bad_request
+from simulator.service.faults import ApiFaults, Faults, QueueFaults
+from simulator.service.state import Branding, FundingModel
 
 CONTROL = "/sandbox/v1"
 DEFAULT_EVENT_PAGE = 1000
+MAX_EVENT_PAGE = 10_000
 WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 MAX_ADVANCE_NS = MAX_ADVANCE_SECONDS * NS_PER_SECOND
 
 
-def clock_view(call: Call) -> dict[str, Any]:
-    return {"now": iso_millis(call.core.now), "mode": call.host.clock_mode}
-
-
-def client_named(call: Call, client_id: str) -> ClientRecord:
-    client = call.core.clients.get(client_id)
-    if client is None:
-        raise ApiError(404, f"No client {client_id}")
-    return client
-
-
-def symbol_named(symbol: str) -> str:
-    if symbol not in INSTRUMENTS:
-        raise ApiError(404, f"No instrument {symbol}")
-    return symbol
+def clock_view(call: Call, now_ns: int) -> dict[str, Any]:
+    return {"now": iso_millis(now_ns), "mode": call.host.clock_mode}
 
 
 def decimals_of(holdings: dict[str, str]) -> dict[str, Decimal]:
-    return {coin: Decimal(quantity) for coin, quantity in holdings.items()}
+    return {coin: decimal_of(quantity) for coin, quantity in holdings.items()}
 
 
 @route("GET", f"{CONTROL}/clock", Access.CONTROL)
 def get_clock(call: Call) -> tuple[int, Any]:
-    return 200, clock_view(call)
+    return 200, clock_view(call, call.core.now)
 
 
 @route("POST", f"{CONTROL}/clock/advance", Access.CONTROL, AdvanceRequest)
 def advance_clock(call: Call) -> tuple[int, Any]:
     body: AdvanceRequest = call.body
+    now = call.core.now
     if body.to is not None:
         try:
             target = parse_instant(body.to)
@@ -69,14 +64,14 @@ def advance_clock(call: Call) -> tuple[int, Any]:
             raise bad_request(f"to: {exc}") from None
     else:
         assert body.seconds is not None
-        target = call.core.now + round(body.seconds * NS_PER_SECOND)
-    if target - call.core.now > MAX_ADVANCE_NS:
+        target = now + round(body.seconds * NS_PER_SECOND)
+    if target - now > MAX_ADVANCE_NS:
         raise bad_request("to: at most 10 years ahead of the current time")
     try:
-        call.core.kernel.run_to(target)
+        reached = control_clock.advance_clock(call.core, AdvanceClock(target))
     except TimeTravelError:
-        raise bad_request(f"to: {body.to} is before the current time {iso_millis(call.core.now)}; time never goes backward") from None
-    return 200, clock_view(call)
+        raise bad_request(f"to: {body.to} is before the current time {iso_millis(now)}; time never goes backward") from None
+    return 200, clock_view(call, reached)
 
 
 @route("POST", f"{CONTROL}/clients", Access.CONTROL, ClientRequest)
@@ -97,24 +92,24 @@ def create_client(call: Call) -> tuple[int, Any]:
 @route("POST", f"{CONTROL}/clients/{{clientId}}/accounts", Access.CONTROL, AccountsRequest)
 def create_accounts(call: Call) -> tuple[int, Any]:
     body: AccountsRequest = call.body
-    client = client_named(call, call.params["clientId"])
+    client = client_named(call.core, call.params["clientId"])
     if body.accounts is not None:
         seeds = [
-            AccountSeed(a.id, a.email, decimals_of(a.holdings), None if a.cash is None else Decimal(a.cash))
+            AccountSeed(a.id, a.email, decimals_of(a.holdings), decimal_of(a.cash))
             for a in body.accounts
         ]
     else:
         assert body.count is not None
-        cash = None if body.cash is None else Decimal(body.cash)
+        cash = decimal_of(body.cash)
         seeds = [AccountSeed(None, None, decimals_of(body.holdings), cash)] * body.count
     return 201, {"accounts": accounts.create_investors(call.core, client, seeds, body.prefix)}
 
 
 def _balance(call: Call, *, withdraw: bool) -> tuple[int, Any]:
     body: BalanceRequest = call.body
-    client = client_named(call, call.params["clientId"])
+    client = client_named(call.core, call.params["clientId"])
     return 200, accounts.move_balance(
-        call.core, client, call.params["account"], body.currency, Decimal(body.quantity), withdraw=withdraw
+        call.core, client, call.params["account"], body.currency, decimal_of(body.quantity), withdraw=withdraw
     )
 
 
@@ -130,7 +125,7 @@ def withdraw(call: Call) -> tuple[int, Any]:
 
 @route("GET", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}", Access.CONTROL)
 def get_balances(call: Call) -> tuple[int, Any]:
-    client = client_named(call, call.params["clientId"])
+    client = client_named(call.core, call.params["clientId"])
     accounts.find_account(client, call.params["account"])
     return 200, accounts.balances(client, call.params["account"])
 
@@ -138,7 +133,7 @@ def get_balances(call: Call) -> tuple[int, Any]:
 @route("GET", f"{CONTROL}/clients/{{clientId}}/accounts/{{account}}/statement", Access.CONTROL)
 def get_statement(call: Call) -> tuple[int, Any]:
     """The year-end profit and loss; `year` defaults to the current year in Chicago."""
-    client = client_named(call, call.params["clientId"])
+    client = client_named(call.core, call.params["clientId"])
     account = accounts.find_account(client, call.params["account"]).id
     year = query_int(call, "year", central_date(call.core.now).year)
     if not statements.FIRST_YEAR <= year <= statements.LAST_YEAR:
@@ -148,43 +143,42 @@ def get_statement(call: Call) -> tuple[int, Any]:
 
 @route("GET", f"{CONTROL}/market/{{symbol}}", Access.CONTROL)
 def get_market(call: Call) -> tuple[int, Any]:
-    symbol = symbol_named(call.params["symbol"])
-    return 200, call.core.market.book(symbol, call.core.now).to_api()
+    return 200, control_market.read_market(call.core, ReadMarket(call.params["symbol"])).to_api()
 
 
 @route("POST", f"{CONTROL}/market/{{symbol}}", Access.CONTROL, MarketSettings)
 def set_market(call: Call) -> tuple[int, Any]:
     body: MarketSettings = call.body
-    symbol = symbol_named(call.params["symbol"])
-    price = None if body.price is None else Decimal(body.price)
-    if price is not None and price <= 0:
-        raise bad_request("price: must be greater than zero")
-    call.core.market[symbol].configure(
-        call.core.now, price=price, volatility=body.volatility, spread_bps=body.spreadBps, outage=body.outage
+    command = ConfigureMarket(
+        call.params["symbol"],
+        price=decimal_of(body.price),
+        volatility=body.volatility,
+        spread_bps=body.spreadBps,
+        outage=body.outage,
     )
-    return 200, call.core.market.book(symbol, call.core.now).to_api()
+    return 200, control_market.configure_market(call.core, command).to_api()
 
 
 @route("POST", f"{CONTROL}/faults", Access.CONTROL, FaultsRequest)
 def set_faults(call: Call) -> tuple[int, Any]:
     body: FaultsRequest = call.body
-    outbox, router = call.core.outbox, call.core.router
-    if body.queue is not None:
-        outbox.faults.duplicate_rate = body.queue.duplicateRate
-        outbox.faults.max_delay_seconds = body.queue.maxDelaySeconds
-    if body.fills is not None:
-        router.latency_ms = body.fills.latencyMs
-    if body.s3 is not None:
-        call.core.files.fail_next_puts(body.s3.failPuts)
-    if body.api is not None:
-        call.core.api_faults = ApiFaults(
-            body.api.errorRate, body.api.status, body.api.latencyMs, body.api.lostResponseRate
-        )
-    api = call.core.api_faults
-    return 200, {
-        "queue": {"duplicateRate": outbox.faults.duplicate_rate, "maxDelaySeconds": outbox.faults.max_delay_seconds},
-        "s3": {"failPuts": call.core.files.failing_puts},
-        "fills": {"latencyMs": router.latency_ms},
+    command = SetFaults(
+        queue=None if body.queue is None else QueueFaults(body.queue.duplicateRate, body.queue.maxDelaySeconds),
+        fail_puts=None if body.s3 is None else body.s3.failPuts,
+        fill_latency_ms=None if body.fills is None else body.fills.latencyMs,
+        api=None
+        if body.api is None
+        else ApiFaults(body.api.errorRate, body.api.status, body.api.latencyMs, body.api.lostResponseRate),
+    )
+    return 200, faults_view(control_faults.set_faults(call.core, command))
+
+
+def faults_view(faults: Faults) -> dict[str, Any]:
+    queue, api = faults.queue, faults.api
+    return {
+        "queue": {"duplicateRate": queue.duplicate_rate, "maxDelaySeconds": queue.max_delay_seconds},
+        "s3": {"failPuts": faults.fail_puts},
+        "fills": {"latencyMs": faults.fill_latency_ms},
         "api": {
             "errorRate": api.error_rate,
             "status": api.status,
@@ -203,40 +197,45 @@ def query_int(call: Call, name: str, default: int) -> int:
     return int(raw)
 
 
-@route("GET", f"{CONTROL}/events", Access.CONTROL)
-def get_events(call: Call) -> tuple[int, Any]:
+def query_client(call: Call) -> str | None:
+    """The `client` a read is narrowed to: one the sandbox knows, so a typo is a 404, not an empty answer."""
     client_id = call.query.get("client")
     if client_id is not None:
-        client_named(call, client_id)
+        client_named(call.core, client_id)
+    return client_id
+
+
+@route("GET", f"{CONTROL}/events", Access.CONTROL)
+def get_events(call: Call) -> tuple[int, Any]:
+    client_id = query_client(call)
     after = query_int(call, "after", 0)
-    limit = max(1, min(query_int(call, "limit", DEFAULT_EVENT_PAGE), 10_000))
-    entries = call.core.journal.read(client_id, after, limit)
-    next_cursor = entries[-1].seq if entries else after
-    return 200, {"events": [e.to_api() for e in entries], "next": next_cursor}
+    limit = max(1, min(query_int(call, "limit", DEFAULT_EVENT_PAGE), MAX_EVENT_PAGE))
+    page = control_records.read_events(call.core, ReadEvents(client_id, after, limit))
+    return 200, {"events": [entry.to_api() for entry in page.entries], "next": page.next}
 
 
 @route("GET", f"{CONTROL}/files", Access.CONTROL)
 def get_files(call: Call) -> tuple[int, Any]:
-    client_id = call.query.get("client")
-    if client_id is not None:
-        client_named(call, client_id)
-    return 200, {"files": [call.core.files.to_api(f) for f in call.core.files.list(client_id)]}
+    listed = control_records.read_files(call.core, ReadFiles(query_client(call)))
+    return 200, {"files": [file_view(item) for item in listed]}
+
+
+def file_view(listed: ListedFile) -> dict[str, Any]:
+    stored = listed.file
+    return {"key": stored.key, "size": len(stored.body), "writtenAt": iso_millis(stored.written_ns), "delivered": listed.delivered}
 
 
 @route("GET", f"{CONTROL}/emails", Access.CONTROL)
 def get_emails(call: Call) -> tuple[int, Any]:
-    client_id = call.query.get("client")
-    if client_id is not None:
-        client_named(call, client_id)
-    return 200, {"emails": [m.to_api() for m in call.core.mail.list(client_id, call.query.get("to"))]}
+    emails = control_records.read_emails(call.core, ReadEmails(query_client(call), call.query.get("to")))
+    return 200, {"emails": [email.to_api() for email in emails]}
 
 
 @route("POST", f"{CONTROL}/reset", Access.CONTROL, ResetRequest)
 def reset(call: Call) -> tuple[int, Any]:
     body: ResetRequest = call.body
-    call.host.reset(body.seed)
-    core = call.host.core
-    return 200, {"now": iso_millis(core.now), "seed": core.seed}
+    restarted = control_reset.reset(call.host, Reset(body.seed))
+    return 200, {"now": iso_millis(restarted.now_ns), "seed": restarted.seed}
 
 
 CONTROL_ROUTES = (

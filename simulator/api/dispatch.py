@@ -1,5 +1,11 @@
 """One dispatch for every mount: route, check, validate, call, render.
 
+Whatever carries a request (the in-process mount, the WSGI server, a replay,
+`serve --record`'s recorder) runs it here and nowhere else: `answer` hands
+back the response together with what a recording or a replay needs to know
+of the run (its instants, the login it made), and tells an observer of it in
+the order the requests ran.
+
 When several errors apply, the first of 413, 404, 405, 401, 400 answers,
 then the handler's own business answer. A handler bug answers a plain 500
 body, never a traceback.
@@ -25,9 +31,10 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, HeadedBody, error_body, json_response
+from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, HeadedBody, error_body, json_response, validation_errors_body
 from simulator.api.schemas import LoginRequest, RequestModel
 from simulator.service.clients import authenticate, check_credentials
+from simulator.service.control_faults import faults_of
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
 from simulator.service.faults import ApiFault
@@ -90,6 +97,11 @@ class Route:
     validation_errors: bool
     """Answer an invalid body 422 with a ValidationErrors list (POST /accounts)."""
 
+    @property
+    def logs_in(self) -> bool:
+        """Login is the one public route that checks credentials."""
+        return self.body is LoginRequest
+
 
 def route(
     method: str,
@@ -118,16 +130,15 @@ def validation_message(error: ValidationError) -> str:
     return f"{field}: {first['msg']}" if field else first["msg"]
 
 
-def validation_errors_body(error: ValidationError) -> dict[str, Any]:
-    """The reference's ValidationErrors shape, one entry per failed field."""
+def validation_entries(error: ValidationError) -> list[dict[str, Any]]:
+    """The reference's ValidationErrors entries, one per failed field."""
     entries = []
     for item in error.errors():
         entry: dict[str, Any] = {"code": 422, "field": field_path(item["loc"]), "message": item["msg"]}
         if isinstance(item.get("input"), (str, int, float)) and item["type"] != "missing":
             entry["rejectedValue"] = str(item["input"])
         entries.append(entry)
-    count = len(entries)
-    return {"code": 422, "message": f"{count} validation error{'s' if count != 1 else ''}", "validationErrors": entries}
+    return entries
 
 
 def parse_body(model: type[Body], raw: bytes, *, validation_errors: bool = False) -> Body:
@@ -141,7 +152,7 @@ def parse_body(model: type[Body], raw: bytes, *, validation_errors: bool = False
         return model.model_validate(data)
     except ValidationError as exc:
         if validation_errors:
-            raise ApiError(422, validation_message(exc), validation_errors_body(exc)) from None
+            raise ApiError(422, validation_message(exc), validation_errors_body(validation_entries(exc))) from None
         raise ApiError(400, validation_message(exc)) from None
 
 
@@ -157,8 +168,7 @@ class HoldGate:
     the cap, so a control call always finds one awake.
 
     A hold counts until the instant it ends rather than until its sleeper
-    wakes, so a caller that sleeps on its own (`serve --record`'s recorder)
-    is counted like the dispatch.
+    wakes, so the gate needs no word back from the sleeper.
     """
 
     def __init__(self, limit: int) -> None:
@@ -179,49 +189,94 @@ class HoldGate:
         return seconds
 
 
+@dataclass(frozen=True)
+class Login:
+    client_id: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A request the dispatch ran: the response its client gets, and what a
+    recording or a replay of the run needs to know of it."""
+
+    request: ApiRequest
+    response: ApiResponse
+    ran_ns: int
+    """The simulated instant it ran at, read under the kernel lock it ran under."""
+    settled_ns: int
+    """The instant once it had run and settled: an advance's target, a reset's start."""
+    login: Login | None
+    """The client a successful login logged in, and the token it was given."""
+
+
+Observer = Callable[[Answered], None]
+
+
 class Dispatcher:
     def __init__(
         self,
         host: CoreHost,
         routes: Sequence[Route],
         control_guard: Callable[[ApiRequest], None],
-        recorder: Callable[[ApiRequest, int], None] | None = None,
+        log_command: Callable[[ApiRequest, int], None] | None = None,
     ) -> None:
         self._host = host
         self._routes = tuple(routes)
         self._control_guard = control_guard
-        self._recorder = recorder
+        self._log_command = log_command
         """Told of every admitted request that may change state, before it runs (`--db`); may raise ApiError."""
         self._holds = HoldGate(MAX_HELD_ANSWERS)
+        self._one_at_a_time = threading.Lock()
+        """Requests run, and are observed, one after another. The kernel lock alone
+        would not order them across a reset, which swaps the kernel and its lock."""
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
-        status, payload, delay = self.execute(request)
-        if delay:
-            time.sleep(delay)  # an API fault's transport delay, felt by the client's timeouts
-        return json_response(status, payload)
+        """The mounts' entry: the response alone."""
+        return self.answer(request).response
 
-    def execute(self, request: ApiRequest) -> tuple[int, Any, float]:
-        """Run a request: its status, its answer's payload, and the seconds the
-        API-latency fault holds the answer back (as the hold gate grants)."""
-        status, payload = self.run(request)
-        return status, payload, self._hold_for(request)
+    def answer(self, request: ApiRequest, observer: Observer | None = None) -> Answered:
+        """Run a request, tell `observer` of it, then hold the answer back as the API-latency fault says.
+
+        The observer hears of each request before the next one runs, so
+        observers hear requests in the order the sandbox ran them; the hold
+        comes after, so a held answer keeps no other request waiting.
+        """
+        with self._one_at_a_time:
+            core = self._host.core
+            with core.kernel.lock:
+                ran_ns = core.now
+                status, payload, login = self._attempt(request)
+                settled_ns = self._host.core.now
+            answered = Answered(request, json_response(status, payload), ran_ns, settled_ns, login)
+            if observer is not None:
+                observer(answered)
+        self._hold(request)
+        return answered
 
     def run(self, request: ApiRequest) -> tuple[int, Any]:
-        """Run a request: its status and its answer's payload. Replay calls this and renders nothing."""
+        """Run a request: its status and its answer's payload. Replaying a
+        durable log calls this: it renders nothing and holds nothing."""
+        status, payload, _ = self._attempt(request)
+        return status, payload
+
+    def _hold(self, request: ApiRequest) -> None:
+        """Every /apex-crypto answer is held, refused ones included, as a slow
+        network would hold it; a control call never is."""
+        if not request.path.startswith(FAULTY_PREFIX):
+            return
+        seconds = self._holds.grant(faults_of(self._host.core).api.latency_ms / 1000)
+        if seconds:
+            time.sleep(seconds)  # an API fault's transport delay, felt by the client's timeouts
+
+    def _attempt(self, request: ApiRequest) -> tuple[int, Any, Login | None]:
         try:
             return self._dispatch(request)
         except ApiError as exc:
-            return exc.status, exc.body
+            return exc.status, exc.body, None
         except Exception:  # a sandbox bug must not reach the client as a traceback
             log.exception("unhandled error for %s %s", request.method, request.path)
-            return 500, error_body(500, "Internal sandbox error")
-
-    def _hold_for(self, request: ApiRequest) -> float:
-        """Every /apex-crypto answer is held, refused ones included, as a slow network
-        would hold it; a control call never is."""
-        if not request.path.startswith(FAULTY_PREFIX):
-            return 0.0
-        return self._holds.grant(self._host.core.api_faults.latency_ms / 1000)
+            return 500, error_body(500, "Internal sandbox error"), None
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
@@ -241,36 +296,39 @@ class Dispatcher:
         message = f"Method {request.method} not allowed on {request.path}; use {methods}"
         raise ApiError(405, message, HeadedBody(error_body(405, message), (("Allow", methods),)))
 
-    def _dispatch(self, request: ApiRequest) -> tuple[int, Any]:
+    def _dispatch(self, request: ApiRequest) -> tuple[int, Any, Login | None]:
         if len(request.body) > MAX_BODY_BYTES:
-            return 413, error_body(413, "Request body is larger than 1 MiB")
+            return 413, error_body(413, "Request body is larger than 1 MiB"), None
         matched, params = self._match(request)
         if matched.access is Access.CONTROL:
             self._control_guard(request)  # a refused call is neither run nor recorded
         core = self._host.core
         with core.kernel.lock:
             client = self._admit(matched, request, core)
-            if self._recorder is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
-                self._recorder(request, core.now)  # a client's GET may draw an API fault: a replay draws it again
-            return self._run_faulted(matched, params, request, core, client)
+            if self._log_command is not None and not (request.method == "GET" and matched.access is not Access.CLIENT):
+                self._log_command(request, core.now)  # a client's GET may draw an API fault: a replay draws it again
+            status, payload = self._run_faulted(matched, params, request, core, client)
+        if matched.logs_in and status == 200 and client is not None:
+            return status, payload, Login(client.client_id, payload["token"])
+        return status, payload, None
 
     @staticmethod
     def _admit(matched: Route, request: ApiRequest, core: SandboxCore) -> ClientRecord | None:
-        """The client a request acts for, checked before it is recorded or draws a
-        fault: a request refused with 401 changes nothing, so a replay needs no
-        trace of it. Login is the one public route that checks credentials."""
+        """The client a request acts for (a login's, by its credentials), checked
+        before it is recorded or draws a fault: a request refused with 401 changes
+        nothing, so a replay needs no trace of it."""
         if matched.access is Access.CLIENT:
             return authenticate(core, request.headers.get("authorization"))
-        if matched.body is LoginRequest:
+        if matched.logs_in:
             credentials = parse_body(LoginRequest, request.body)
-            check_credentials(core, credentials.logonId, credentials.password)
+            return check_credentials(core, credentials.logonId, credentials.password)
         return None
 
     def _run_faulted(
         self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore, client: ClientRecord | None
     ) -> tuple[int, Any]:
         """The request under the API faults: an error answer runs nothing, a lost response runs and answers 504."""
-        faults = core.api_faults if request.path.startswith(FAULTY_PREFIX) else None
+        faults = faults_of(core).api if request.path.startswith(FAULTY_PREFIX) else None
         fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
         if fault is ApiFault.ERROR:
             assert faults is not None

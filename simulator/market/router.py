@@ -16,10 +16,11 @@ DEFAULT_LATENCY_MS = 250
 
 
 class OrderRouter:
-    def __init__(self, kernel: Kernel, market: Market) -> None:
+    def __init__(self, kernel: Kernel, market: Market, latency_ms: Callable[[], int]) -> None:
+        """`latency_ms` reads the fill latency in force (a fault setting the service layer owns)."""
         self._kernel = kernel
         self._market = market
-        self.latency_ms = DEFAULT_LATENCY_MS
+        self._latency_ms = latency_ms
         self.resting = RestingOrders(kernel, market)
 
     def submit(
@@ -34,7 +35,7 @@ class OrderRouter:
         on_result: Callable[[FillResult, Book], None],
     ) -> None:
         """Fill against the book of the instant the order reaches the venue."""
-        arrival = max(self._kernel.now, not_before_ns) + self.latency_ms * NS_PER_MS
+        arrival = max(self._kernel.now, not_before_ns) + self._latency_ms() * NS_PER_MS
         increment = self._market[symbol].instrument.minimum_quantity_increment
 
         def fill() -> None:

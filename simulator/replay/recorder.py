@@ -1,25 +1,25 @@
 """`serve --record`: the dispatch the server mounts, writing each request as a step.
 
-One lock runs a request and writes its step, so the file's order is the
-order the sandbox ran the requests in, whatever the server's threads do.
-The instant is read under the kernel lock the request runs under, so a
-realtime clock cannot move between the reading and the running: `at` is
-exactly when it ran, and a replay moves the clock there first.
+The recorder runs nothing itself: it observes the runtime's one dispatch,
+which tells it of each request, with its answer and the instant it ran at,
+before the next request runs. So the file's order is the order the sandbox
+ran the requests in, whatever the server's threads do, and `at` is exactly
+when a request ran (a realtime clock cannot move between the reading and
+the running): a replay moves the clock there first.
 """
 from __future__ import annotations
 
 import json
 import sys
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
 
-from simulator.api.http import ApiRequest, ApiResponse, json_response
+from simulator.api.dispatch import Answered
+from simulator.api.http import ApiRequest, ApiResponse
 from simulator.replay.recording import Exchange, RecordingFile, step_document
-from simulator.replay.runner import LOGIN_PATH, login_owner
 from simulator.replay.scenario import CONTROL_PREFIX, METHODS
 from simulator.runtime import Runtime
 from simulator.service.clients import bare_token
@@ -29,7 +29,7 @@ MANUAL = "manual"
 
 
 class SessionRecorder:
-    """Runs each request on `runtime` and, once started, appends it with its answer to a file.
+    """Sends each request to `runtime`'s dispatch and, once started, appends it with its answer to a file.
 
     `refused` tells a control call the admin token turned away: it changed
     nothing, and a replay (which has no admin token) could not refuse it, so
@@ -42,6 +42,7 @@ class SessionRecorder:
         self._refused = refused
         self._aws_endpoint = aws_endpoint
         self._lock = threading.Lock()
+        """The dispatch tells of requests one at a time; this keeps `start` and `close`, from the server's thread, out of a write."""
         self._file: RecordingFile | None = None
         self._clock_ns = runtime.core.now
         """Where the clock stood after the previous recorded request: a replay is there too."""
@@ -57,22 +58,15 @@ class SessionRecorder:
             self._clock_ns = self._runtime.core.now
 
     def __call__(self, request: ApiRequest) -> ApiResponse:
+        return self._runtime.dispatch.answer(request, self._heard).response
+
+    def _heard(self, answered: Answered) -> None:
+        """One request as it ran: told by the dispatch before the next one runs."""
         with self._lock:
-            kernel = self._runtime.core.kernel
-            with kernel.lock:
-                ran_ns = kernel.now
-                status, payload, delay = self._runtime.dispatch.execute(request)
-                settled_ns = self._runtime.core.now
-                logged_in = login_owner(self._runtime.core, payload) if self._is_login(request, status) else None
-            if logged_in is not None:
-                client, token = logged_in
-                self._latest_tokens[client] = token
-            response = json_response(status, payload)
+            if answered.login is not None:
+                self._latest_tokens[answered.login.client_id] = answered.login.token
             if self._file is not None and not self._file.closed:
-                self._record(self._file, request, response, ran_ns, settled_ns)
-        if delay:
-            time.sleep(delay)  # an API fault's transport delay, outside the lock like the dispatch's own
-        return response
+                self._record(self._file, answered)
 
     def close(self) -> None:
         """Stop writing: requests still answered while the server stops are not recorded."""
@@ -80,18 +74,19 @@ class SessionRecorder:
             if self._file is not None:
                 self._file.close()
 
-    def _record(self, file: RecordingFile, request: ApiRequest, response: ApiResponse, ran_ns: int, settled_ns: int) -> None:
+    def _record(self, file: RecordingFile, answered: Answered) -> None:
         """Append the request's step. A file that cannot take it (a full disk)
         ends the recording, not the serving: the client still gets its answer."""
+        request, response = answered.request, answered.response
         try:
             if self._replayable(file, request, response.status):
-                at_ns = None if ran_ns == self._clock_ns else ran_ns
+                at_ns = None if answered.ran_ns == self._clock_ns else answered.ran_ns
                 exchange = Exchange(
                     request.method, request.path, request.query, request.body, self._auth(request), at_ns,
                     response.status, self._expected(request, json.loads(response.body)),
                 )  # fmt: skip
                 file.append(step_document(exchange))
-                self._clock_ns = settled_ns
+                self._clock_ns = answered.settled_ns
         except (OSError, yaml.YAMLError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             file.stop(reason)
@@ -101,10 +96,6 @@ class SessionRecorder:
                 file=sys.stderr,
                 flush=True,
             )
-
-    @staticmethod
-    def _is_login(request: ApiRequest, status: int) -> bool:
-        return (request.method, request.path, status) == ("POST", LOGIN_PATH, 200)
 
     def _replayable(self, file: RecordingFile, request: ApiRequest, status: int) -> bool:
         """False, with a comment in the file, for a request a scenario cannot send.

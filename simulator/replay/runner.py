@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from simulator.api.dispatch import Answered, Login
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
@@ -34,20 +35,10 @@ from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
 from simulator.sandbox import Sandbox
 from simulator.service.clients import TOKEN_LIFETIME_NS
-from simulator.service.core import SandboxCore
+from simulator.service.control_records import ReadEmails, ReadEvents, ReadFiles, read_emails, read_events, read_files
 
 CONTROL = "/sandbox/v1"
 LOGIN_PATH = "/apex-crypto/api/v2/login"
-
-
-def login_owner(core: SandboxCore, answer: Any) -> tuple[str, str] | None:
-    """The client a login answer's token logs in, and the token, asked of the
-    sandbox that issued it; None when the answer holds no token it issued."""
-    token = answer.get("token") if isinstance(answer, dict) else None
-    if not isinstance(token, str):
-        return None
-    owner = core.tokens.get(token)
-    return None if owner is None else (owner.client_id, token)
 
 
 def decoded(response: ApiResponse) -> Any:
@@ -103,15 +94,13 @@ class ScenarioRunner:
 
     def send(
         self, where: str, step: int | None, call: HttpCall, authorization: str | None = None
-    ) -> tuple[ApiResponse, Any]:
+    ) -> tuple[Answered, Any]:
         """Send a call whose placeholders are resolved, and record it."""
         headers = {"authorization": authorization} if authorization else {}
-        response = self.sandbox.dispatch(ApiRequest(call.method, call.path, call.query, headers, call.payload()))
-        answer = decoded(response)
-        self.requests.append(
-            RequestRecord(where, step, call.method, call.path, call.query, shown_body(call), response.status, answer)
-        )
-        return response, answer
+        answered = self.sandbox.dispatch.answer(ApiRequest(call.method, call.path, call.query, headers, call.payload()))
+        status, answer = answered.response.status, decoded(answered.response)
+        self.requests.append(RequestRecord(where, step, call.method, call.path, call.query, shown_body(call), status, answer))
+        return answered, answer
 
     def check(self, where: str, call: HttpCall, status: int, answer: Any, expect: ResponseExpect | None) -> bool:
         """Compare an answer with `expect` (a 2xx status without one); record a failure."""
@@ -132,8 +121,8 @@ class ScenarioRunner:
 
     def exchange(self, where: str, step: int | None, call: HttpCall, expect: ResponseExpect | None = None) -> Any:
         """Send and check; the answer when it held, None (and a failure) when not."""
-        response, answer = self.send(where, step, call)
-        return answer if self.check(where, call, response.status, answer, expect) else None
+        answered, answer = self.send(where, step, call)
+        return answer if self.check(where, call, answered.response.status, answer, expect) else None
 
     # setup
 
@@ -162,14 +151,10 @@ class ScenarioRunner:
             "password": provisioning["password"],
         }
 
-    def learn_token(self, login: Any) -> None:
+    def learn_token(self, login: Login, issued_ns: int) -> None:
         """A login step's token becomes its client's: later `as` steps send it."""
-        logged_in = login_owner(self.sandbox.core, login)
-        if logged_in is None:
-            return
-        client_id, token = logged_in
-        self._tokens[client_id] = (token, self.sandbox.core.now)
-        self._logged_in_by_steps.add(client_id)
+        self._tokens[login.client_id] = (login.token, issued_ns)
+        self._logged_in_by_steps.add(login.client_id)
 
     # steps
 
@@ -205,10 +190,11 @@ class ScenarioRunner:
         elif isinstance(action, ControlStep):
             call = resolved(action.call, resolve)
             where = f"{step.where}.control"
-            response, answer = self.send(where, step.index, call)
-            if (call.method, call.path) == ("POST", CLIENTS_PATH) and response.status == 201:
+            answered, answer = self.send(where, step.index, call)
+            status = answered.response.status
+            if (call.method, call.path) == ("POST", CLIENTS_PATH) and status == 201:
                 self.learn_credentials(answer)
-            self.check(where, call, response.status, answer, resolved_expect(action.expect, resolve))
+            self.check(where, call, status, answer, resolved_expect(action.expect, resolve))
         else:
             self.run_request(step, action, resolve)
 
@@ -219,11 +205,11 @@ class ScenarioRunner:
             if authorization is None:
                 return
         call = resolved(action.call, resolve)
-        response, answer = self.send(step.where, step.index, call, authorization)
-        if (call.method, call.path) == ("POST", LOGIN_PATH) and response.status == 200:
-            self.learn_token(answer)
+        answered, answer = self.send(step.where, step.index, call, authorization)
+        if answered.login is not None:
+            self.learn_token(answered.login, answered.ran_ns)
         if action.expect is not None:
-            self.check(f"{step.where}.expect", call, response.status, answer, resolved_expect(action.expect, resolve))
+            self.check(f"{step.where}.expect", call, answered.response.status, answer, resolved_expect(action.expect, resolve))
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
@@ -236,7 +222,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress: Progress
     resolve = Substitution(seed)
     total = len(scenario.steps)
     began = time.perf_counter()
-    with Sandbox(seed=seed, start=scenario.start) as sandbox:
+    with Sandbox(seed=seed, start=scenario.start, aws="memory", base_url=None) as sandbox:
         runner = ScenarioRunner(scenario, sandbox.runtime, resolve)
         runner.setup()
         set_up = time.perf_counter()
@@ -249,7 +235,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress: Progress
                 progress(ReplayProgress(step.where, done, total, sandbox.core.now, tuple(runner.requests[first:])))
         stepped = time.perf_counter()
         core = sandbox.core
-        events, files, emails = tuple(core.journal.entries), tuple(core.files.list()), tuple(core.mail.list())
+        events = read_events(core, ReadEvents()).entries
+        files = tuple(listed.file for listed in read_files(core, ReadFiles()))
+        emails = read_emails(core, ReadEmails())
         market, start_ns, end_ns = core.market, core.start_ns, core.now
     failures = [
         *runner.failures,

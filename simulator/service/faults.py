@@ -1,9 +1,17 @@
-"""Seeded API fault settings (POST /sandbox/v1/faults `api`), kept per core."""
+"""A sandbox's fault settings (POST /sandbox/v1/faults), one `Faults` per core.
+
+The four kinds of fault are felt in four places (the outbox, the file
+store, the order router and the dispatch), but they are set, echoed and
+reset together, so they are one object. Everything outside the parts that
+feel them reaches them through `control_faults`.
+"""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from enum import Enum
+
+from simulator.market.router import DEFAULT_LATENCY_MS
 
 
 class ApiFault(Enum):
@@ -14,8 +22,19 @@ class ApiFault(Enum):
     """Do the work, then answer 504 as if the response were lost on the way."""
 
 
-@dataclass
+@dataclass(frozen=True)
+class QueueFaults:
+    """Seeded duplicates and delays of the SQS copies of events, done in simulated time by the outbox."""
+
+    duplicate_rate: float = 0.0
+    max_delay_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class ApiFaults:
+    """Faults on the vendor's API. Set whole, never field by field, so a request
+    that reads them sees one setting, not half of two."""
+
     error_rate: float = 0.0
     status: int = 503
     latency_ms: int = 0
@@ -29,3 +48,23 @@ class ApiFaults:
         if self.lost_response_rate and rng.random() < self.lost_response_rate:
             return ApiFault.LOST
         return ApiFault.NONE
+
+
+@dataclass
+class Faults:
+    """Every fault setting of one sandbox; each section is replaced whole."""
+
+    queue: QueueFaults = QueueFaults()
+    """Duplicates and delays of the SQS copies of events."""
+    fail_puts: int = 0
+    """S3 uploads still to fail on purpose: a countdown the uploads use up, not a rate."""
+    fill_latency_ms: int = DEFAULT_LATENCY_MS
+    """How long a market order takes to reach the venue."""
+    api: ApiFaults = ApiFaults()
+
+    def take_put_failure(self) -> bool:
+        """Whether this S3 upload is to fail, using one of `fail_puts` if so."""
+        if self.fail_puts <= 0:
+            return False
+        self.fail_puts -= 1
+        return True

@@ -18,6 +18,7 @@ from typing import Any
 
 from simulator.engine.clock import NS_PER_SECOND, iso_nanos
 from simulator.engine.streams import RandomStreams
+from simulator.service.faults import Faults
 from simulator.service.ports import QueuePort
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,6 @@ class JournalEntry:
 
     def to_api(self) -> dict[str, Any]:
         return {"seq": self.seq, "client": self.client, "event": json.loads(self.envelope)}
-
-
-@dataclass
-class QueueFaults:
-    duplicate_rate: float = 0.0
-    max_delay_seconds: float = 0.0
 
 
 class Journal:
@@ -81,8 +76,11 @@ Copy = tuple[int, int, int, JournalEntry]
 class Outbox:
     """Publishes journal entries to each client's queue when they fall due."""
 
-    def __init__(self, queues: QueuePort, streams: RandomStreams, queue_url_of: Callable[[str], str]) -> None:
+    def __init__(
+        self, queues: QueuePort, streams: RandomStreams, queue_url_of: Callable[[str], str], faults: Faults
+    ) -> None:
         self._queues = queues
+        self._faults = faults
         self._rng: random.Random = streams.stream("outbox")
         self._queue_url_of = queue_url_of
         self._ready: list[Copy] = []
@@ -92,18 +90,18 @@ class Outbox:
         self._copies = 0
         self.suppressed: set[str] = set()
         """message_ids the consumer already deleted (restored from a durable log)."""
-        self.faults = QueueFaults()
         self._refusing: set[str] = set()
         """Queues whose last publish failed: warned about once, until one succeeds."""
 
     def enqueue(self, entry: JournalEntry, now_ns: int) -> None:
         copies = 1
-        if self.faults.duplicate_rate and self._rng.random() < self.faults.duplicate_rate:
+        faults = self._faults.queue
+        if faults.duplicate_rate and self._rng.random() < faults.duplicate_rate:
             copies = 2
         for _ in range(copies):
             delay = 0
-            if self.faults.max_delay_seconds:
-                delay = int(self._rng.uniform(0, self.faults.max_delay_seconds) * NS_PER_SECOND)
+            if faults.max_delay_seconds:
+                delay = int(self._rng.uniform(0, faults.max_delay_seconds) * NS_PER_SECOND)
             self._copies += 1
             item = (now_ns + delay, entry.seq, self._copies, entry)
             if delay:

@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from simulator.engine.clock import NS_PER_SECOND, iso_millis
 from simulator.engine.kernel import Kernel
+from simulator.service.faults import Faults
 from simulator.service.ports import FilePort, MailPort
 
 log = logging.getLogger(__name__)
@@ -62,16 +63,12 @@ class Email:
 class FileStore:
     """The files the sandbox wrote, and whether each one's S3 copy has landed."""
 
-    def __init__(self, port: FilePort, kernel: Kernel) -> None:
+    def __init__(self, port: FilePort, kernel: Kernel, faults: Faults) -> None:
         self._port = port
         self._kernel = kernel
+        self._faults = faults
         self._files: dict[tuple[str, str], StoredFile] = {}
         self._undelivered: set[tuple[str, str]] = set()
-        self.failing_puts = 0
-        """Uploads still to fail on purpose (the `s3.failPuts` fault)."""
-
-    def fail_next_puts(self, count: int) -> None:
-        self.failing_puts = count
 
     def write(self, client: str, bucket: str, key: str, body: bytes, now_ns: int) -> None:
         stored = StoredFile(client, bucket, key, body, now_ns)
@@ -81,8 +78,7 @@ class FileStore:
     def _upload(self, stored: StoredFile) -> None:
         where = (stored.client, stored.key)
         try:
-            if self.failing_puts:
-                self.failing_puts -= 1
+            if self._faults.take_put_failure():
                 raise OSError("the s3.failPuts fault")
             self._port.put(stored.bucket, stored.key, stored.body, self._kernel.now)
         except Exception as exc:  # any failure of the copy: the record stays, the upload is retried
@@ -102,14 +98,6 @@ class FileStore:
 
     def list(self, client: str | None = None) -> list[StoredFile]:
         return [f for (owner, _), f in sorted(self._files.items()) if client is None or owner == client]
-
-    def to_api(self, stored: StoredFile) -> dict[str, Any]:
-        return {
-            "key": stored.key,
-            "size": len(stored.body),
-            "writtenAt": iso_millis(stored.written_ns),
-            "delivered": self.delivered(stored),
-        }
 
 
 @dataclass
