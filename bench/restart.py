@@ -19,15 +19,14 @@ from moto import mock_aws
 from simulator.adapters.aws import EmbeddedAws
 from simulator.adapters.command_log import CommandLog
 from simulator.engine.clock import parse_instant
-from simulator.runtime import Runtime
-from simulator.sandbox import DEFAULT_START, open_control
+from simulator.sandbox import DEFAULT_START, compose_runtime, open_control
 
 
 def build_database(path: Path, count: int) -> None:
     log = CommandLog(path)
     log.set_meta({"seed": "0", "start": DEFAULT_START})
     with mock_aws():
-        runtime = Runtime(
+        runtime = compose_runtime(
             seed=0,
             start_ns=parse_instant(DEFAULT_START),
             ports=EmbeddedAws.connect(),

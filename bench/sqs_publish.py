@@ -14,10 +14,11 @@ import boto3
 from _common import provision, report
 
 from simulator import Sandbox
+from simulator.adapters.naming import REGION
 
 
 def raw_rate(bodies: list[str]) -> float:
-    sqs = boto3.client("sqs", region_name="us-east-1")
+    sqs = boto3.client("sqs", region_name=REGION)
     url = sqs.create_queue(QueueName="raw-baseline")["QueueUrl"]
     started = time.perf_counter()
     for start in range(0, len(bodies), 10):
@@ -42,7 +43,7 @@ def main() -> None:
         core.outbox.flush(core.now)
         outbox = count / (time.perf_counter() - started)
         raw = raw_rate(bodies)
-        depth = boto3.client("sqs", region_name="us-east-1").get_queue_attributes(
+        depth = boto3.client("sqs", region_name=REGION).get_queue_attributes(
             QueueUrl=client.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
         )["Attributes"]["ApproximateNumberOfMessages"]
         report(

@@ -29,7 +29,7 @@ from simulator.replay.runner import ScenarioRunner
 from simulator.replay.scenario import Scenario
 from simulator.replay.substitution import Substitution
 from simulator.replay.terminal import Verbosity, replay_display
-from simulator.sandbox import Sandbox
+from simulator.sandbox import DEFAULT_SEED, DEFAULT_START, Sandbox
 from simulator.server import ServeError, ServeOptions, serve
 from simulator.service.statements import render_text as render_statement
 
@@ -142,8 +142,9 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Any address but loopback needs --admin-token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="API port; 0 picks a free one.")
-@click.option("--seed", type=int, default=None, help="Root seed for prices and ids.  [default: 0, or the one --db was created with]")
-@click.option("--start", metavar="ISO", default=None, help="Simulated start instant.  [default: 2026-01-05T14:00:00Z, or --db's]")
+@click.option("--seed", type=int, default=None,
+              help=f"Root seed for prices and ids.  [default: {DEFAULT_SEED}, or the one --db was created with]")
+@click.option("--start", metavar="ISO", default=None, help=f"Simulated start instant.  [default: {DEFAULT_START}, or --db's]")
 @click.option("--clock", type=click.Choice(["manual", "realtime"]), default="realtime", show_default=True,
               help="realtime: simulated time follows the wall clock times --speed. manual: it moves only on "
               "POST /sandbox/v1/clock/advance.")
@@ -296,7 +297,7 @@ def path_segment(text: str) -> str:
 def replay_then_get(scenario: Scenario, seed: int | None, path: str, query: dict[str, str]) -> tuple[int, Any]:
     """Run the scenario's setup and steps in a fresh sandbox, then one control GET."""
     chosen = scenario.seed if seed is None else seed
-    with Sandbox(seed=chosen, start=scenario.start) as sandbox:
+    with Sandbox(seed=chosen, start=scenario.start, aws="memory", base_url=None) as sandbox:
         runner = ScenarioRunner(scenario, sandbox.runtime, Substitution(chosen))
         runner.setup()
         for step in scenario.steps:

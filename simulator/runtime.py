@@ -21,47 +21,43 @@ from simulator.api.gift_routes import GIFT_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.api.order_routes import ORDER_ROUTES
 from simulator.engine.gc_pause import gc_paused
-from simulator.service import cash_calls, notifications, orders, settlement
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
 from simulator.service.ports import Ports
 
 ROUTES = (*APEX_ROUTES, *GIFT_ROUTES, *ORDER_ROUTES, *CONTROL_ROUTES, *DOCS_ROUTES)
-
-
-def build_core(seed: int, start_ns: int, ports: Ports, secret: bytes | None) -> SandboxCore:
-    """A core with its daily schedules installed; `secret` keys its credentials (RandomStreams.credential)."""
-    core = SandboxCore(seed=seed, start_ns=start_ns, ports=ports)
-    core.streams.secret = secret
-    settlement.install(core)
-    orders.install(core)
-    cash_calls.install(core)
-    notifications.install(core)
-    return core
+CoreFactory = Callable[[int], SandboxCore]
+"""Builds an empty core for a seed (the composition root's `compose_core`, its other parts bound)."""
 
 
 class Runtime:
+    """A sandbox as it lives on across resets: which core is current, the one
+    dispatch every mount (in-process, WSGI, replay) calls, and, with `--db`,
+    the log that makes a restart resume where it stopped.
+
+    A core is one seed's world from its start; a reset swaps it for a new one
+    built by `build`, and the ports are cleared with it.
+    """
+
     def __init__(
         self,
         *,
+        build: CoreFactory,
         seed: int,
-        start_ns: int,
         ports: Ports,
         clock_mode: str,
         control_guard: Callable[[ApiRequest], None],
         log: CommandLog | None = None,
-        secret: bytes | None = None,
     ) -> None:
         self.seed = seed
-        self.start_ns = start_ns
         self.clock_mode = clock_mode
+        self._build = build
         self._ports = ports
         self._log = log
-        self._secret = secret
         self._replaying = False
         self.epoch = 0
         """Resets so far: deletions recorded in the log belong to one epoch."""
-        self._core = build_core(seed, start_ns, ports, secret)
+        self._core = build(seed)
         if log is not None:
             ports.queues.watch_deletions(self._record_deleted)
         self._control_guard = control_guard
@@ -79,7 +75,7 @@ class Runtime:
         self.epoch += 1
         if seed is not None:
             self.seed = seed
-        self._core = build_core(self.seed, self.start_ns, self._ports, self._secret)
+        self._core = self._build(self.seed)
 
     def call(
         self, method: str, path: str, body: Any = None, *, token: str | None = None, query: dict[str, str] | None = None

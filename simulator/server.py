@@ -3,7 +3,8 @@
 The API is the runtime's WSGI app on waitress (a production WSGI server);
 the embedded AWS is moto's threaded server on loopback. Both run in this
 process, so the sandbox publishes to the same embedded queues that clients
-reach over HTTP.
+reach over HTTP. The composition root (`simulator.sandbox`) builds them, as
+it builds every face.
 
 A `--db` file has one server at a time (the log's lock), and a server that
 other machines can reach (a non-loopback `--host`) needs an admin token of
@@ -15,7 +16,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
-import logging
 import secrets
 import signal
 import sys
@@ -26,15 +26,13 @@ from types import FrameType
 from typing import Any
 
 import waitress
-from moto.server import ThreadedMotoServer
 
-from simulator.adapters.aws import REGION, EmbeddedAws
 from simulator.adapters.command_log import CommandLog, LogInUse
+from simulator.adapters.naming import REGION
 from simulator.api.dispatch import MAX_HELD_ANSWERS
 from simulator.api.http import ApiRequest
 from simulator.api.wsgi import make_wsgi_app
 from simulator.engine.clock import iso_millis, parse_instant
-from simulator.engine.driver import RealtimeDriver
 from simulator.replay.loader import load_scenario
 from simulator.replay.recorder import SessionRecorder
 from simulator.replay.recording import RecordingFile, RecordPathError, check_record_path, header, scenario_name
@@ -42,6 +40,7 @@ from simulator.replay.runner import ScenarioRunner
 from simulator.replay.scenario import Scenario
 from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
+from simulator.sandbox import DEFAULT_SEED, DEFAULT_START, compose_runtime, open_moto_server, start_clock
 from simulator.service.errors import UNAUTHORIZED, ApiError
 
 AWAKE_THREADS = 8
@@ -109,7 +108,7 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
 
 def _settings(options: ServeOptions, log: CommandLog | None) -> tuple[int, str]:
     """Seed and start: a durable log keeps the ones it was created with."""
-    defaults = {"seed": "0", "start": "2026-01-05T14:00:00Z"}
+    defaults = {"seed": str(DEFAULT_SEED), "start": DEFAULT_START}
     stored = log.meta() if log is not None else {}
     given = {"seed": None if options.seed is None else str(options.seed), "start": options.start}
     chosen: dict[str, str] = {}
@@ -223,7 +222,7 @@ def _listen(options: ServeOptions, app: Any) -> Any:
 def serve(options: ServeOptions) -> int:
     _check_admin_token(options)
     try:
-        parse_instant(options.start or "2026-01-05T14:00:00Z")
+        parse_instant(options.start or DEFAULT_START)
     except ValueError as exc:
         raise ServeError(f"--start: {exc}") from None
     with ExitStack() as started:  # however serve ends, what it started stops, the latest first
@@ -235,15 +234,9 @@ def serve(options: ServeOptions) -> int:
         secret = _credential_secret(options, log)
         setup = load_scenario(options.setup) if options.setup is not None else None
         _check_record_path(options)
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
-        aws_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        aws_server.start()
-        started.callback(aws_server.stop)
-        aws_host, aws_port = aws_server.get_host_and_port()
-        aws_url = f"http://{aws_host}:{aws_port}"
-        ports = EmbeddedAws.connect(aws_url)
+        ports, aws_url = open_moto_server(started)
         guard = AdminGuard(options.admin_token)
-        runtime = Runtime(
+        runtime = compose_runtime(
             seed=seed,
             start_ns=parse_instant(start),
             ports=ports,
@@ -263,8 +256,8 @@ def serve(options: ServeOptions) -> int:
         started.callback(server.close)
         if recorder is not None and options.record is not None:
             recorder.start(_open_recording(options.record, options.clock, seed, start, setup))
-        if options.clock == "realtime":
-            started.callback(_start_driver(runtime, options).stop)
+        if options.clock == "realtime":  # marking each target in the log (with --db) before it moves there
+            started.callback(start_clock(runtime, options.speed, runtime.mark_clock).stop)
         host = options.host if ":" not in options.host else f"[{options.host}]"
         ready = {"api": f"http://{host}:{server.effective_port}", "aws": aws_url, "region": REGION}
         previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -290,10 +283,3 @@ def serve(options: ServeOptions) -> int:
 def _restore_signals(previous: dict[signal.Signals, Any]) -> None:
     for sig, handler in previous.items():
         signal.signal(sig, handler)
-
-
-def _start_driver(runtime: Runtime, options: ServeOptions) -> RealtimeDriver:
-    """The realtime clock, marking each target in the log (with --db) before it moves there."""
-    driver = RealtimeDriver(lambda: runtime.core.kernel, options.speed, runtime.mark_clock)
-    driver.start()
-    return driver

@@ -1,7 +1,9 @@
-"""The embedded AWS (moto): S3, SQS and SES for one sandbox.
+"""The embedded AWS on moto: S3, SQS and SES for one sandbox.
 
-In-process, moto's mock intercepts boto3 in the whole process; with an
-endpoint URL, the same adapters talk to moto's threaded server instead.
+In-process (`InProcessMoto`), moto's mock intercepts boto3 in the whole
+process, so a process holds one moto sandbox at a time (the in-process
+router refuses a second); with an endpoint URL (`serve`), the same adapters
+talk to moto's threaded server instead (`adapters.moto_server`).
 """
 from __future__ import annotations
 
@@ -9,14 +11,16 @@ from dataclasses import dataclass
 from functools import cache
 
 import boto3
+import responses
 from botocore.config import Config
+from moto import mock_aws
+from moto.core.models import override_responses_real_send
 
+from simulator.adapters.naming import REGION
 from simulator.adapters.s3 import S3Files
 from simulator.adapters.ses import SesMail
 from simulator.adapters.sqs import SqsQueues
 from simulator.service.outputs import SENDER
-
-REGION = "us-east-1"
 
 
 @cache
@@ -47,3 +51,24 @@ class EmbeddedAws:
         self.queues.delete_all()
         self.files.delete_all()
         self.mail.clear()
+
+
+class InProcessMoto:
+    """moto's process-wide mock, started and stopped with the one moto sandbox."""
+
+    def __init__(self) -> None:
+        self._mock = mock_aws()
+
+    def start(self, unrecognised: responses.RequestsMock) -> EmbeddedAws:
+        """Activate the mock (moto starts empty) and connect the adapters to it.
+
+        moto's mock sees every `requests` call first; those not for AWS go
+        on to `unrecognised` (the in-process router), not to the network.
+        """
+        override_responses_real_send(unrecognised)
+        self._mock.start()
+        return EmbeddedAws.connect()
+
+    def stop(self) -> None:
+        self._mock.stop()
+        override_responses_real_send(None)

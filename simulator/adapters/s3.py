@@ -14,9 +14,8 @@ from botocore.exceptions import ClientError
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
 
+from simulator.adapters.naming import RESOURCE_PREFIX, bucket_name
 from simulator.engine.clock import to_datetime
-
-BUCKET_PREFIX = "bakkt-sandbox-"
 
 
 class S3Files:
@@ -24,7 +23,7 @@ class S3Files:
         self._s3 = s3
 
     def create_bucket(self, client_id: str) -> str:
-        name = f"{BUCKET_PREFIX}{client_id}"
+        name = bucket_name(client_id)
         self._s3.create_bucket(Bucket=name)
         return name
 
@@ -46,7 +45,7 @@ class S3Files:
     def delete_all(self) -> None:
         for bucket in self._s3.list_buckets().get("Buckets", []):
             name = bucket["Name"]
-            if not name.startswith(BUCKET_PREFIX):
+            if not name.startswith(RESOURCE_PREFIX):
                 continue
             for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=name):
                 for item in page.get("Contents", []):

@@ -17,8 +17,9 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.exceptions import MessageRejectedError, SesError
 from moto.ses.models import SESBackend, ses_backends
 
+from simulator.adapters.naming import REGION
+
 log = logging.getLogger(__name__)
-REGION = "us-east-1"
 
 
 class SesMail:

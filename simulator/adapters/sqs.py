@@ -24,11 +24,10 @@ from urllib.parse import urlsplit
 
 from moto.sqs.models import Message, Queue, sqs_backends
 
+from simulator.adapters.naming import REGION, RESOURCE_PREFIX, queue_name
 from simulator.engine.streams import derive_seed, uuid4_text
 
 RETENTION_SECONDS = 14 * 86_400
-REGION = "us-east-1"
-QUEUE_PREFIX = "bakkt-sandbox-"
 OnDeleted = Callable[[str], None]
 
 
@@ -60,7 +59,7 @@ class SqsQueues:
 
     def create_queue(self, client_id: str) -> str:
         answer = self._sqs.create_queue(
-            QueueName=f"{QUEUE_PREFIX}{client_id}-events",
+            QueueName=queue_name(client_id),
             Attributes={"MessageRetentionPeriod": str(RETENTION_SECONDS)},
         )
         return str(answer["QueueUrl"])
@@ -100,10 +99,10 @@ class SqsQueues:
         if getattr(purge, "reports_to", None) is on_deleted:
             return
 
-        def watched(queue_name: str) -> None:
-            queue = backend.queues.get(queue_name)
-            purged = list(queue._messages) if queue is not None and queue_name.startswith(QUEUE_PREFIX) else []
-            purge(queue_name)
+        def watched(name: str) -> None:
+            queue = backend.queues.get(name)
+            purged = list(queue._messages) if queue is not None and name.startswith(RESOURCE_PREFIX) else []
+            purge(name)
             _report(purged, on_deleted)
 
         watched.reports_to = on_deleted  # type: ignore[attr-defined]
@@ -124,5 +123,5 @@ class SqsQueues:
     def delete_all(self) -> None:
         self._watched.clear()
         self._sent.clear()
-        for url in self._sqs.list_queues(QueueNamePrefix=QUEUE_PREFIX).get("QueueUrls", []):
+        for url in self._sqs.list_queues(QueueNamePrefix=RESOURCE_PREFIX).get("QueueUrls", []):
             self._sqs.delete_queue(QueueUrl=url)

@@ -31,6 +31,12 @@ class TimeTravelError(ValueError):
 
 
 class Kernel:
+    """Simulated time and the one writer: a simpy Environment counting
+    integer nanoseconds, the lock every state change takes, and the seeded
+    streams and schedules that run on them. It knows nothing of clients,
+    HTTP or AWS; a core runs on it, and `run_to` (an advance, a request's
+    settling, the realtime driver's tick) is the only way time moves."""
+
     def __init__(self, *, seed: int, start_ns: int) -> None:
         self.seed = seed
         self.env = simpy.Environment(initial_time=start_ns)

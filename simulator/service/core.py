@@ -12,7 +12,7 @@ from typing import Any
 from simulator.engine.kernel import Kernel
 from simulator.market.quotes import Market
 from simulator.market.router import OrderRouter
-from simulator.service.faults import ApiFaults
+from simulator.service.faults import Faults
 from simulator.service.identities import IdentityFactory
 from simulator.service.journal import Journal, Outbox
 from simulator.service.outputs import FileStore, MailJournal
@@ -21,24 +21,33 @@ from simulator.service.state import ClientRecord, Token
 
 
 class SandboxCore:
-    def __init__(self, *, seed: int, start_ns: int, ports: Ports) -> None:
-        self.seed = seed
-        self.start_ns = start_ns
+    """One seed's world, from its start to a reset: what every handler reads
+    and changes. It holds the state (clients, tokens, the journal and the
+    records of files and emails) beside the parts it runs on, which the
+    composition root builds and hands in; it knows nothing of HTTP, of the
+    clock's driver, or of which AWS its ports reach.
+
+    `kernel` must be fresh: its present instant is the world's start.
+    """
+
+    def __init__(self, *, kernel: Kernel, market: Market, ports: Ports) -> None:
+        self.seed = kernel.seed
+        self.start_ns = kernel.now
         self.ports = ports
-        self.kernel = Kernel(seed=seed, start_ns=start_ns)
-        self.streams = self.kernel.streams
-        self.market = Market(seed, start_ns)
-        self.router = OrderRouter(self.kernel, self.market)
-        self.identities = IdentityFactory(seed)
-        self.api_faults = ApiFaults()
+        self.kernel = kernel
+        self.streams = kernel.streams
+        self.market = market
+        self.faults = Faults()
+        self.router = OrderRouter(kernel, market, lambda: self.faults.fill_latency_ms)
+        self.identities = IdentityFactory(self.seed)
         self.clients: dict[str, ClientRecord] = {}
         self.tokens: dict[str, Token] = {}
-        self.files = FileStore(ports.files, self.kernel)
+        self.files = FileStore(ports.files, kernel, self.faults)
         self.mail = MailJournal(ports.mail)
         self.journal = Journal(self.streams)
-        self.outbox = Outbox(ports.queues, self.streams, lambda client_id: self.clients[client_id].queue_url)
+        self.outbox = Outbox(ports.queues, self.streams, lambda client_id: self.clients[client_id].queue_url, self.faults)
         self.journal.subscribe(self.outbox.enqueue)
-        self.kernel.on_settled(lambda: self.outbox.flush(self.kernel.now))
+        kernel.on_settled(lambda: self.outbox.flush(kernel.now))
 
     @property
     def now(self) -> int:

@@ -18,7 +18,8 @@ import boto3
 import pytest
 
 from simulator import Sandbox
-from simulator.sandbox import DEFAULT_START
+from simulator.adapters.naming import REGION
+from simulator.sandbox import DEFAULT_START, hook_boto3_to_moto
 from simulator.testing.context import BakktContext, SandboxSettings
 from simulator.testing.reports import add_option, attach_outputs, configure_reports
 
@@ -36,7 +37,6 @@ STEP_MODULES = (
     "simulator.testing.steps_reconcile",
 )
 MARKER = "bakkt_sandbox"
-REGION = "us-east-1"
 
 pytest_plugins = STEP_MODULES if find_spec("pytest_bdd") is not None else ()
 
@@ -66,7 +66,9 @@ def bakkt_settings(request: pytest.FixtureRequest) -> SandboxSettings:
 
 @pytest.fixture(scope="session")
 def bakkt_aws() -> boto3.session.Session:
-    """The boto3 session steps read queues with: any key works against the embedded AWS."""
+    """The boto3 session steps read queues with: any key works against the embedded AWS.
+    moto is hooked into botocore first, or the session would reach the real AWS."""
+    hook_boto3_to_moto()
     return boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION)
 
 

@@ -27,6 +27,7 @@ import boto3
 import requests
 
 from simulator import Sandbox
+from simulator.adapters.naming import REGION
 from simulator.engine.streams import seeded_uuid
 
 SEED = 11
@@ -37,7 +38,6 @@ CUTOFF = "2026-03-02T15:00:00Z"
 """09:00 CT on the start day (CST, UTC-6): the settlement files of 2026-03-02 are written then."""
 API = "/apex-crypto/api/v2"
 CONTROL = "/sandbox/v1"
-REGION = "us-east-1"
 UNAUTHORIZED = {"code": 401, "message": "Unauthorized"}
 DUPLICATE_TRANSACTION = "Duplicate clientTransactionId; the allocation request already exists"
 INVESTORS = {"count": 3, "prefix": "INV", "holdings": {"BTC": "0.5"}, "cash": "1000.00"}

@@ -1,8 +1,9 @@
 """Fixtures for the in-process HTTP tests.
 
-Only one Sandbox may run at a time in a process (moto's mock is
-process-wide): a module uses either the function-scoped `sandbox` or a
-module-scoped sandbox of its own, never both.
+Only one moto Sandbox may run at a time in a process (moto's mock is
+process-wide, and a second one raises SandboxError): a module uses either
+the function-scoped `sandbox` or a module-scoped sandbox of its own, never
+both.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import boto3
 import requests
 
 from simulator import Sandbox
+from simulator.adapters.naming import REGION
 from simulator.engine.streams import seeded_uuid
 
 API = "/apex-crypto/api/v2"
@@ -16,7 +17,6 @@ CONTROL = "/sandbox/v1"
 START = "2026-03-02T14:00:00Z"
 """A Monday, 08:00 CT: an hour before the settlement cutoff, far from maintenance."""
 UNAUTHORIZED = {"code": 401, "message": "Unauthorized"}
-REGION = "us-east-1"
 
 
 def uid(name: str) -> str:

@@ -21,7 +21,7 @@ from simulator.adapters.command_log import CommandLog
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.engine.clock import NS_PER_SECOND, parse_instant
 from simulator.runtime import Runtime
-from simulator.sandbox import open_control
+from simulator.sandbox import compose_runtime, open_control
 
 SEED = 9
 START_NS = parse_instant("2026-03-02T14:00:00Z")
@@ -36,7 +36,7 @@ def runtime_on(db: Path) -> Iterator[tuple[Runtime, CommandLog]]:
     with mock_aws():
         log = CommandLog(db)
         try:
-            runtime = Runtime(
+            runtime = compose_runtime(
                 seed=SEED, start_ns=START_NS, ports=EmbeddedAws.connect(), clock_mode="manual",
                 control_guard=open_control, log=log,
             )  # fmt: skip

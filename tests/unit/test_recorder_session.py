@@ -20,6 +20,7 @@ from simulator.replay.recording import RecordingFile, header
 from simulator.replay.runner import run_scenario
 from simulator.replay.scenario import Scenario
 from simulator.runtime import Runtime
+from simulator.sandbox import compose_runtime
 from simulator.server import AdminGuard
 
 SEED = 5
@@ -76,7 +77,7 @@ def recording(tmp_path: Path) -> Iterator[tuple[Session, Path]]:
     path = tmp_path / "session.yaml"
     with mock_aws():
         guard = AdminGuard(ADMIN_TOKEN)
-        runtime = Runtime(
+        runtime = compose_runtime(
             seed=SEED, start_ns=parse_instant(START), ports=EmbeddedAws.connect(), clock_mode="manual",
             control_guard=guard,
         )  # fmt: skip

@@ -20,6 +20,7 @@ from simulator.replay.recorder import SessionRecorder
 from simulator.replay.recording import RecordingFile, header
 from simulator.replay.runner import run_scenario
 from simulator.runtime import Runtime
+from simulator.sandbox import compose_runtime
 from simulator.server import AdminGuard
 
 SEED = 5
@@ -77,7 +78,7 @@ class Served:
 @pytest.fixture
 def runtime() -> Iterator[Runtime]:
     with mock_aws():
-        yield Runtime(
+        yield compose_runtime(
             seed=SEED, start_ns=parse_instant(START), ports=EmbeddedAws.connect(), clock_mode="manual",
             control_guard=AdminGuard(None),
         )  # fmt: skip
