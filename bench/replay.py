@@ -9,7 +9,15 @@ column is the median of its own over the repetitions.
 The large scenario is generated: one NET_SETTLEMENT client with 10,000
 investors, one NOTIONAL batch allocating to each of them (a third selling),
 the close, and an advance past the fill and the next 09:00 CT cutoff, so the
-report holds 10,000-row settlement files.
+report holds 10,000-row settlement files and 20,000 emails (a confirmation
+and a daily summary for each investor). Issue 12 asks for its total (load,
+replay and report) in at most 12 s.
+
+The columns are wall seconds, but `cpu`: this process's own CPU seconds
+over the total. On a shared machine the wall time also holds other
+processes' turns; the two apart tell a slow run from a busy machine. The
+report folder goes under the system's temporary folder: set TMPDIR to
+measure another disk (a tmpfs such as /dev/shm leaves the disk out).
 """
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ from simulator.replay import load_scenario, render_summary, run_scenario, write_
 
 QUICKSTART = Path(__file__).resolve().parents[1] / "scenarios" / "quickstart.yaml"
 BATCHES = "/apex-crypto/api/v2/allocation/trade/batch"
-COLUMNS = ("load", "setup", "steps", "expectations", "replay", "report", "total")
+COLUMNS = ("load", "setup", "steps", "expectations", "replay", "report", "total", "cpu")
 
 
 def allocation_step(n: int) -> str:
@@ -85,7 +93,7 @@ def folder_mb(folder: Path) -> float:
 
 def replay_once(path: Path, out: Path) -> dict[str, float]:
     """Seconds per phase of one replay; stops the benchmark if an expectation fails."""
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     scenario = load_scenario(path)
     loaded = time.perf_counter()
     result = run_scenario(scenario)
@@ -101,6 +109,7 @@ def replay_once(path: Path, out: Path) -> dict[str, float]:
         "replay": replayed - loaded,
         "report": written - replayed,
         "total": written - began,
+        "cpu": time.process_time() - cpu_began,
     }
 
 
@@ -135,8 +144,9 @@ def main() -> None:
         ):
             out = root / path.stem
             rows[name] = (runs, median_replay(path, out, runs), folder_mb(out))
-    print("wall seconds per phase, each the median over the runs")
+    print("wall seconds per phase (cpu: this process's CPU seconds over the total), each the median over the runs")
     print(table(rows))
+    print("target (issue 12): the total of 10,000 allocations at most 12 s")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
