@@ -92,12 +92,8 @@ def account_request(core: SandboxCore, client: ClientRecord, account: Account) -
     """The account's AccountRequest: as sent, or generated on first use for an investor
     the control API created, its first owner's address then the account's email."""
     if not account.request:
-        account.request = core.identities.account_request(client.client_id, account.id, settlement_method(client))
-        owner = account.request["owners"][0]
-        if account.email:
-            owner["emailAddress"] = account.email
-        else:
-            account.email = owner["emailAddress"]
+        identity = core.identities.identity(client.client_id, account.id, settlement_method(client), account.email)
+        account.request, account.email = identity.request, identity.email
     return account.request
 
 

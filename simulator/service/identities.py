@@ -7,6 +7,7 @@ it is only generated when someone looks at it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,13 +24,23 @@ def _mailbox_part(account_id: str) -> str:
     return _NOT_IN_A_MAILBOX.sub("", account_id) or "investor"
 
 
+@dataclass(frozen=True)
+class Identity:
+    email: str
+    request: dict[str, Any]
+    """An AccountRequest body as an onboarding system would send it."""
+
+
 class IdentityFactory:
     def __init__(self, seed: int) -> None:
         self._seed = seed
         self._faker = Faker("en_US")
 
-    def account_request(self, client_id: str, account_id: str, settlement_method: str | None) -> dict[str, Any]:
-        """An AccountRequest body as an onboarding system would send it."""
+    def identity(
+        self, client_id: str, account_id: str, settlement_method: str | None, email: str | None = None
+    ) -> Identity:
+        """An investor's generated identity; `email`, when the account was given one, stands
+        in its AccountRequest instead of the generated address (the names are drawn all the same)."""
         fake = self._faker
         fake.seed_instance(derive_seed(self._seed, f"identity:{client_id}:{account_id}"))
         given, family = fake.first_name(), fake.last_name()
@@ -40,7 +51,8 @@ class IdentityFactory:
             "state": fake.state_abbr(include_territories=False),
             "streetAddress": [fake.street_address()],
         }
-        email = f"{given}.{family}.{_mailbox_part(account_id)}@{fake.free_email_domain()}".lower()
+        generated = f"{given}.{family}.{_mailbox_part(account_id)}@{fake.free_email_domain()}".lower()
+        email = email or generated
         request: dict[str, Any] = {
             "clientAccountId": account_id,
             "accountType": "INDIVIDUAL",
@@ -64,4 +76,4 @@ class IdentityFactory:
         }
         if settlement_method is not None:
             request["settlementMethod"] = settlement_method
-        return request
+        return Identity(email, request)
