@@ -32,6 +32,14 @@ from simulator.replay.terminal import Verbosity, replay_display
 from simulator.sandbox import DEFAULT_SEED, DEFAULT_START, Sandbox
 from simulator.server import ServeError, ServeOptions, serve
 from simulator.service.statements import render_text as render_statement
+from simulator.sweep.plan import (
+    FAULT_MODES,
+    OverrideError,
+    load_with_overrides,
+    parse_override,
+    run_extras,
+    yaml_scalar,
+)
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -92,8 +100,33 @@ def main() -> None:
     help="Log each call to stderr as it runs (simulated time, where in the scenario, "
     "status, method, path), instead of the progress bar.",
 )
+@click.option(
+    "--faults",
+    type=click.Choice(FAULT_MODES),
+    default="none",
+    show_default=True,
+    help="random: draw a fault profile from the seed (queue duplicates and delays, S3 upload failures, "
+    "fill latency, volatility and spread, provider outages in windows) and apply it through the control API.",
+)
+@click.option(
+    "--set",
+    "sets",
+    metavar="PATH=V",
+    multiple=True,
+    help="Change the scenario before it runs: PATH is a dotted path into the file "
+    "(market.BTCUSD.volatility=0.9, steps.0.at=...), V a YAML scalar. Repeatable.",
+)
 @click.pass_context
-def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | None, quiet: bool, verbose: bool) -> None:
+def replay(
+    ctx: click.Context,
+    scenario: Path,
+    seed: int | None,
+    out: Path | None,
+    quiet: bool,
+    verbose: bool,
+    faults: str,
+    sets: tuple[str, ...],
+) -> None:
     """Run a scenario in simulated time and write a report folder.
 
     A scenario (see scenarios/quickstart.yaml) sets up the market and
@@ -113,22 +146,38 @@ def replay(ctx: click.Context, scenario: Path, seed: int | None, out: Path | Non
       1  an expectation failed (each one is printed: expected beside actual),
          or the run sent an email no mail system would (it gets no .eml)
       2  the scenario is invalid (the message names the file and the key),
-         or the options are wrong (for example --quiet with --verbose)
+         or the options are wrong (for example --quiet with --verbose, or a
+         --set path the scenario does not have)
+
+    --seed, --faults and --set together name one seeded world: the same
+    options give the same report bytes, and summary.json records --faults
+    and --set when they are given. A random fault profile covers the symbols
+    of the scenario's `market:` section, and its outages fall within the
+    instants the scenario's steps advance to.
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together: pick one.", ctx)
     verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
     try:
-        loaded = load_scenario(scenario)
+        overrides = [parse_override(text, yaml_scalar) for text in sets]
+    except OverrideError as exc:
+        stop(ctx, str(exc))
+    try:
+        loaded = load_with_overrides(scenario, overrides)
+    except OverrideError as exc:
+        stop(ctx, str(exc))
     except ScenarioError as exc:
-        stop(ctx, f"invalid scenario: {exc}")
+        changed = f" (after --set {', '.join(sets)})" if sets else ""
+        stop(ctx, f"invalid scenario{changed}: {exc}")
+    run_seed = loaded.seed if seed is None else seed
+    extras = run_extras(loaded, run_seed, faults, overrides) if faults != "none" or sets else None
     target = out if out is not None else Path("reports") / loaded.name
     try:
         check_out_dir(target)
     except ReportDirError as exc:
         stop(ctx, f"--out: {exc}")
     with replay_display(loaded, verbosity, sys.stderr, os.environ) as display:
-        result = run_scenario(loaded, seed=seed, progress=display.progress)
+        result = run_scenario(loaded, seed=seed, progress=display.progress, extras=extras)
         display.writing_report(target)
         try:
             write_report(result, target)

@@ -6,7 +6,7 @@ writer and the summary never need a live sandbox.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.market.quotes import Market
@@ -69,6 +69,8 @@ class RunResult:
     """The simulated span the run covered."""
     durations: Mapping[str, float]
     """Wall-clock seconds per phase; the only part that differs between runs."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """Run options beyond the seed (`faults`, `set`), recorded in summary.json; empty for a plain replay."""
 
     @property
     def passed(self) -> bool:

@@ -99,10 +99,12 @@ def write_lines(path: Path, values: Iterable[Any]) -> None:
 
 
 def summary(result: RunResult) -> dict[str, Any]:
+    options = {"options": dict(result.options)} if result.options else {}
     return {
         "format_version": REPORT_FORMAT,
         "scenario": result.scenario,
         "seed": result.seed,
+        **options,
         "passed": result.passed,
         "failures": [failure.to_json() for failure in result.failures],
         "counts": {

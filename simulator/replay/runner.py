@@ -9,12 +9,13 @@ every problem at once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.api.dispatch import Answered, Login
 from simulator.api.http import ApiRequest, ApiResponse
+from simulator.engine.clock import NS_PER_SECOND, iso_nanos, parse_instant
 from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
@@ -73,11 +74,39 @@ def shown_body(call: HttpCall) -> Any:
     return call.body if call.raw_body is None else call.raw_body
 
 
+@dataclass(frozen=True)
+class TimedCall:
+    """A control call the run makes when the clock reaches `at_ns` (a fault window's edge)."""
+
+    at_ns: int
+    where: str
+    call: HttpCall
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Control calls a run makes beyond the scenario's own: a fault profile applied.
+
+    `setup` runs after the scenario's market settings, before its clients;
+    each `timed` call runs when an advance of the run reaches its instant
+    (the advance is split there), so it is in requests.jsonl like any step.
+    `options` is recorded in summary.json, to say how to reproduce the run.
+    """
+
+    setup: Sequence[tuple[str, HttpCall]] = ()
+    timed: Sequence[TimedCall] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
 class ScenarioRunner:
     """One run: performs setup and steps on `sandbox`, collecting records."""
 
-    def __init__(self, scenario: Scenario, sandbox: Runtime, resolve: Substitution) -> None:
+    def __init__(
+        self, scenario: Scenario, sandbox: Runtime, resolve: Substitution, extras: Extras | None = None
+    ) -> None:
         self.scenario = scenario
+        self.extras = extras if extras is not None else Extras()
+        self._timed = sorted(self.extras.timed, key=lambda timed: timed.at_ns)
         self.sandbox = sandbox
         self.resolve = resolve
         self.requests: list[RequestRecord] = []
@@ -131,6 +160,8 @@ class ScenarioRunner:
         for symbol, settings in self.scenario.market.items():
             call = HttpCall("POST", f"{CONTROL}/market/{symbol}", dict(settings))
             self.exchange(f"market.{symbol}", None, resolved(call, self.resolve))
+        for where, call in self.extras.setup:
+            self.exchange(where, None, call)
         for client in self.scenario.clients:
             self.provision(client)
 
@@ -178,7 +209,31 @@ class ScenarioRunner:
 
     def advance(self, where: str, step: int, advance: AdvanceStep) -> None:
         body: dict[str, Any] = {"to": advance.to} if advance.to is not None else {"seconds": advance.seconds}
+        self.run_timed_before(where, step, advance)
         self.exchange(where, step, HttpCall("POST", f"{CONTROL}/clock/advance", body))
+
+    def run_timed_before(self, where: str, step: int, advance: AdvanceStep) -> None:
+        """Make the timed calls due by the advance's target, each at its instant.
+
+        An advance into the past, or one that cannot be read, is left alone:
+        it fails as written.
+        """
+        if not self._timed:
+            return
+        now = self.sandbox.core.now
+        try:
+            if advance.to is not None:
+                target = parse_instant(advance.to)
+            else:
+                target = now + int(float(advance.seconds or 0) * NS_PER_SECOND)
+        except (ValueError, TypeError, OverflowError):
+            return
+        while self._timed and self._timed[0].at_ns <= target:
+            timed = self._timed.pop(0)
+            if timed.at_ns > self.sandbox.core.now:
+                call = HttpCall("POST", f"{CONTROL}/clock/advance", {"to": iso_nanos(timed.at_ns)})
+                self.exchange(f"{timed.where}.advance", step, call)
+            self.exchange(timed.where, step, timed.call)
 
     def run_step(self, step: Step) -> None:
         if step.at is not None:
@@ -212,8 +267,15 @@ class ScenarioRunner:
             self.check(f"{step.where}.expect", call, answered.response.status, answer, resolved_expect(action.expect, resolve))
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
+def run_scenario(
+    scenario: Scenario,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+    extras: Extras | None = None,
+) -> RunResult:
     """Replay `scenario` in simulated time; `seed` overrides the file's.
+
+    `extras` adds control calls of the run's own (see `Extras`).
 
     `progress` hears about the setup, then about each step as it finishes,
     so a long replay can be watched; it only observes the run.
@@ -223,7 +285,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress: Progress
     total = len(scenario.steps)
     began = time.perf_counter()
     with Sandbox(seed=seed, start=scenario.start, aws="memory", base_url=None) as sandbox:
-        runner = ScenarioRunner(scenario, sandbox.runtime, resolve)
+        runner = ScenarioRunner(scenario, sandbox.runtime, resolve, extras)
         runner.setup()
         set_up = time.perf_counter()
         if progress is not None:
@@ -257,6 +319,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress: Progress
         market=market,
         start_ns=start_ns,
         end_ns=end_ns,
+        options=dict(extras.options) if extras is not None else {},
         durations={
             "setup": set_up - began,
             "steps": stepped - set_up,
