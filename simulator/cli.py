@@ -38,7 +38,6 @@ from simulator.sweep.plan import (
     load_with_overrides,
     parse_override,
     run_extras,
-    yaml_scalar,
 )
 
 EXIT_PASSED = 0
@@ -159,7 +158,7 @@ def replay(
         raise click.UsageError("--quiet and --verbose cannot be used together: pick one.", ctx)
     verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
     try:
-        overrides = [parse_override(text, yaml_scalar) for text in sets]
+        overrides = [parse_override(text) for text in sets]
     except OverrideError as exc:
         stop(ctx, str(exc))
     try:

@@ -15,12 +15,11 @@ need no lock of their own.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from simulator.adapters.naming import bucket_name, queue_name, queue_url
+from simulator.adapters.naming import bucket_name, envelope_id, queue_name, queue_url
 from simulator.engine.clock import to_datetime
 
 OnDeleted = Callable[[str], None]
@@ -111,7 +110,9 @@ class MemoryQueues:
             self._queues[queue_url] = []
         if self._on_deleted is not None:
             for body in bodies:
-                self._on_deleted(json.loads(body)["message_id"])
+                message_id = envelope_id(body)
+                if message_id is not None:
+                    self._on_deleted(message_id)
         return bodies
 
     def clear(self) -> None:

@@ -7,12 +7,23 @@ modes to it.
 """
 from __future__ import annotations
 
+import json
+
 REGION = "us-east-1"
 """The region of every embedded service, and the one `serve`'s ready line announces."""
 ACCOUNT_ID = "123456789012"
 """The account in a queue URL: moto's default account, which answers in-process."""
 RESOURCE_PREFIX = "bakkt-sandbox-"
 """Buckets and queues the sandbox made start with this, so a reset removes those and nothing else."""
+
+
+def envelope_id(body: str) -> str | None:
+    """The message_id of an event envelope as queued; None for a body that is not one."""
+    try:
+        message_id = json.loads(body).get("message_id")
+    except (ValueError, AttributeError):
+        return None
+    return message_id if isinstance(message_id, str) else None
 
 
 def bucket_name(client_id: str) -> str:

@@ -17,26 +17,17 @@ so a restart knows which events the consumer is done with.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from moto.sqs.models import Message, Queue, sqs_backends
 
-from simulator.adapters.naming import REGION, RESOURCE_PREFIX, queue_name
+from simulator.adapters.naming import REGION, RESOURCE_PREFIX, envelope_id, queue_name
 from simulator.engine.streams import derive_seed, uuid4_text
 
 RETENTION_SECONDS = 14 * 86_400
 OnDeleted = Callable[[str], None]
-
-
-def envelope_id(body: str) -> str | None:
-    try:
-        message_id = json.loads(body).get("message_id")
-    except (ValueError, AttributeError):
-        return None
-    return message_id if isinstance(message_id, str) else None
 
 
 def _report(messages: Sequence[Message], on_deleted: OnDeleted) -> None:
@@ -58,10 +49,10 @@ class SqsQueues:
         self._on_deleted = on_deleted
 
     def create_queue(self, client_id: str) -> str:
-        answer = self._sqs.create_queue(
-            QueueName=queue_name(client_id),
-            Attributes={"MessageRetentionPeriod": str(RETENTION_SECONDS)},
-        )
+        return self._create(queue_name(client_id))
+
+    def _create(self, name: str) -> str:
+        answer = self._sqs.create_queue(QueueName=name, Attributes={"MessageRetentionPeriod": str(RETENTION_SECONDS)})
         return str(answer["QueueUrl"])
 
     def _queue(self, queue_url: str) -> Queue:
@@ -70,7 +61,7 @@ class SqsQueues:
         backend = sqs_backends[account_id][REGION]
         queue = backend.queues.get(name)
         if queue is None:
-            self._sqs.create_queue(QueueName=name, Attributes={"MessageRetentionPeriod": str(RETENTION_SECONDS)})
+            self._create(name)
             queue = backend.get_queue(name)
         if self._on_deleted is not None and self._watched.get(queue_url) is not queue:
             self._watch(queue, self._on_deleted)

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, HeadedBody, error_body, json_response, validation_errors_body
 from simulator.api.schemas import LoginRequest, RequestModel
 from simulator.service.clients import authenticate, check_credentials
-from simulator.service.control_faults import faults_of
+from simulator.service.control_reset import Restartable
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
 from simulator.service.faults import ApiFault
@@ -54,16 +54,11 @@ class Access(Enum):
     CONTROL = "control"
 
 
-class CoreHost(Protocol):
-    """Owns the current core; reset swaps it for an empty one."""
+class CoreHost(Restartable, Protocol):
+    """Owns the current core (reset swaps it for an empty one), the clock's mode and the routes."""
 
     clock_mode: str
     routes: Sequence[Route]
-
-    @property
-    def core(self) -> SandboxCore: ...
-
-    def reset(self, seed: int | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -265,7 +260,7 @@ class Dispatcher:
         network would hold it; a control call never is."""
         if not request.path.startswith(FAULTY_PREFIX):
             return
-        seconds = self._holds.grant(faults_of(self._host.core).api.latency_ms / 1000)
+        seconds = self._holds.grant(self._host.core.faults.api.latency_ms / 1000)
         if seconds:
             time.sleep(seconds)  # an API fault's transport delay, felt by the client's timeouts
 
@@ -328,7 +323,7 @@ class Dispatcher:
         self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore, client: ClientRecord | None
     ) -> tuple[int, Any]:
         """The request under the API faults: an error answer runs nothing, a lost response runs and answers 504."""
-        faults = faults_of(core).api if request.path.startswith(FAULTY_PREFIX) else None
+        faults = core.faults.api if request.path.startswith(FAULTY_PREFIX) else None
         fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
         if fault is ApiFault.ERROR:
             assert faults is not None

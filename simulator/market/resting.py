@@ -47,7 +47,6 @@ from simulator.market.quotes import Book, Market, SymbolMarket
 
 @dataclass
 class _Resting:
-    key: Hashable
     priority: tuple[Decimal, int]
     """Most aggressive limit first, then arrival: sorts the group."""
     limit: Decimal
@@ -96,7 +95,7 @@ class RestingOrders:
         group = self._groups[(symbol, side)]
         market, now = group.market, self._kernel.now
         aggressiveness = -limit if side is Side.BUY else limit
-        entry = _Resting(key, (aggressiveness, self._arrivals), limit, look, (market.tick_of(now), market.revision))
+        entry = _Resting((aggressiveness, self._arrivals), limit, look, (market.tick_of(now), market.revision))
         self._arrivals += 1
         leads = not group.entries or entry.priority < group.entries[0].priority
         bisect.insort(group.entries, entry, key=_priority)

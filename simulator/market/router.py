@@ -23,6 +23,10 @@ class OrderRouter:
         self._latency_ms = latency_ms
         self.resting = RestingOrders(kernel, market)
 
+    def latency_ns(self) -> int:
+        """How long an order takes to reach the venue now."""
+        return self._latency_ms() * NS_PER_MS
+
     def submit(
         self,
         symbol: str,
@@ -35,7 +39,7 @@ class OrderRouter:
         on_result: Callable[[FillResult, Book], None],
     ) -> None:
         """Fill against the book of the instant the order reaches the venue."""
-        arrival = max(self._kernel.now, not_before_ns) + self._latency_ms() * NS_PER_MS
+        arrival = max(self._kernel.now, not_before_ns) + self.latency_ns()
         increment = self._market[symbol].instrument.minimum_quantity_increment
 
         def fill() -> None:

@@ -319,7 +319,7 @@ def run_scenario(
         market=market,
         start_ns=start_ns,
         end_ns=end_ns,
-        options=dict(extras.options) if extras is not None else {},
+        options=dict(runner.extras.options),
         durations={
             "setup": set_up - began,
             "steps": stepped - set_up,

@@ -1,5 +1,5 @@
-"""Setting and reading a sandbox's faults: the one door to the core's `Faults`,
-which the outbox, the file store, the order router and the dispatch read."""
+"""Setting a sandbox's faults: the core's one `Faults`, which the outbox, the
+file store, the order router and the dispatch read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,11 +16,6 @@ class SetFaults:
     fail_puts: int | None = None
     fill_latency_ms: int | None = None
     api: ApiFaults | None = None
-
-
-def faults_of(core: SandboxCore) -> Faults:
-    """The sandbox's fault settings as they stand."""
-    return core.faults
 
 
 def set_faults(core: SandboxCore, command: SetFaults) -> Faults:

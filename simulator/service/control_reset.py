@@ -12,6 +12,8 @@ from simulator.service.core import SandboxCore
 
 
 class Restartable(Protocol):
+    """Owns the current core; reset swaps it for an empty one."""
+
     @property
     def core(self) -> SandboxCore: ...
 

@@ -2,8 +2,8 @@
 
 The four kinds of fault are felt in four places (the outbox, the file
 store, the order router and the dispatch), but they are set, echoed and
-reset together, so they are one object. Everything outside the parts that
-feel them reaches them through `control_faults`.
+reset together, so they are one object, held by the core and changed only
+through `control_faults.set_faults`.
 """
 from __future__ import annotations
 

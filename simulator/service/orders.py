@@ -34,7 +34,7 @@ from simulator.domain.orders import (
 from simulator.domain.settlement import FirmTrade, SettlementEntry
 from simulator.domain.tickets import TicketError, check_ticket
 from simulator.engine.calendar import MAINTENANCE_START, maintenance_end_if_inside
-from simulator.engine.clock import NS_PER_MS, NS_PER_SECOND, iso_millis, parse_instant, to_datetime
+from simulator.engine.clock import NS_PER_SECOND, iso_millis, parse_instant, to_datetime
 from simulator.market.fills import FillResult, ProviderFill, fill_market_order
 from simulator.market.quotes import Book
 from simulator.service import cash_calls, notifications
@@ -116,7 +116,7 @@ def submit_order(core: SandboxCore, client: ClientRecord, command: SubmitOrder) 
     if book.best_ask is not None and book.best_bid is not None:
         quote = book.best_ask.ask if order.side is Side.BUY else book.best_bid.bid
         order.reference_price = order.limit or quote
-    core.kernel.after(core.faults.fill_latency_ms * NS_PER_MS, lambda: _attempt(core, client, order, first=True))
+    core.kernel.after(core.router.latency_ns(), lambda: _attempt(core, client, order, first=True))
     return Placement(order, created=True)
 
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from simulator.engine.clock import NS_PER_SECOND, iso_seconds, parse_instant
+from simulator.engine.clock import NS_PER_SECOND, parse_instant
 from simulator.engine.streams import RandomStreams
 from simulator.replay.fields import Node
 from simulator.replay.loader import load_scenario, parse_scenario
@@ -84,7 +84,7 @@ class TimedChange:
 
     @property
     def path(self) -> str:
-        return f"/sandbox/v1/market/{self.symbol}"
+        return f"{CONTROL}/market/{self.symbol}"
 
 
 @dataclass(frozen=True)
@@ -125,17 +125,6 @@ class FaultProfile:
             )
         ]
         return tuple(sorted(changes, key=lambda c: (c.at_ns, bool(c.body["outage"]), c.symbol)))
-
-    def describe(self, start: str) -> list[str]:
-        """One line per setting, for people."""
-        lines = [f"faults {self.faults_body()}"]
-        lines += [f"market {symbol} {body}" for symbol, body in self.market_bodies().items()]
-        lines += [
-            f"outage {w.symbol} [{iso_seconds(parse_instant(start) + w.start_seconds * NS_PER_SECOND)}, "
-            f"{iso_seconds(parse_instant(start) + w.end_seconds * NS_PER_SECOND)})"
-            for w in self.outages
-        ]
-        return lines
 
 
 def draw_profile(seed: int, symbols: Iterable[str], horizon_seconds: int = DEFAULT_HORIZON_SECONDS) -> FaultProfile:
@@ -204,8 +193,8 @@ class Override:
     """As given: `PATH=V`."""
 
 
-def parse_override(text: str, scalar: Any = None) -> Override:
-    """`PATH=V`; V read as one YAML scalar by `scalar` (default: yaml.safe_load)."""
+def parse_override(text: str) -> Override:
+    """`PATH=V`; V read as one YAML scalar by the scenario loader's rules (`yaml_scalar`)."""
     name, sep, raw = text.partition("=")
     if not sep or not name:
         raise OverrideError(text, "expected PATH=VALUE, such as market.BTCUSD.volatility=0.9")
@@ -215,7 +204,7 @@ def parse_override(text: str, scalar: Any = None) -> Override:
     if path[0] == "seed":
         raise OverrideError(text, "the seed is set with --seed, not --set")
     try:
-        value = yaml.safe_load(raw) if scalar is None else scalar(raw)
+        value = yaml_scalar(raw)
     except yaml.YAMLError as exc:
         raise OverrideError(text, f"{raw!r} is not a YAML scalar ({exc.__class__.__name__})") from None
     if isinstance(value, (dict, list)):

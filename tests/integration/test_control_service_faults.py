@@ -7,12 +7,12 @@ from __future__ import annotations
 from sandbox_session import API, connect, control, expect, login
 
 from simulator import Sandbox
-from simulator.service.control_faults import SetFaults, faults_of, set_faults
+from simulator.service.control_faults import SetFaults, set_faults
 from simulator.service.faults import ApiFaults, Faults, QueueFaults
 
 
 def test_a_new_sandbox_has_no_faults_and_the_venue_latency(sandbox: Sandbox) -> None:
-    assert faults_of(sandbox.core) == Faults(QueueFaults(), 0, 250, ApiFaults())
+    assert sandbox.core.faults == Faults(QueueFaults(), 0, 250, ApiFaults())
 
 
 def test_a_section_given_replaces_that_section_and_leaves_the_others(sandbox: Sandbox) -> None:
@@ -20,7 +20,7 @@ def test_a_section_given_replaces_that_section_and_leaves_the_others(sandbox: Sa
     set_faults(core, SetFaults(queue=QueueFaults(0.5, 30), api=ApiFaults(error_rate=0.1, status=429)))
     changed = set_faults(core, SetFaults(fill_latency_ms=10, fail_puts=2))
     assert changed == Faults(QueueFaults(0.5, 30), 2, 10, ApiFaults(error_rate=0.1, status=429))
-    assert faults_of(core) == changed
+    assert core.faults == changed
     assert set_faults(core, SetFaults()) == changed, "no section changes nothing"
 
 
@@ -33,7 +33,7 @@ def test_the_control_api_answers_what_the_service_holds(sandbox: Sandbox) -> Non
         "fills": {"latencyMs": 250},
         "api": {"errorRate": 0.0, "status": 502, "latencyMs": 5, "lostResponseRate": 0.0},
     }
-    assert faults_of(sandbox.core) == Faults(QueueFaults(0.0, 60), 3, 250, ApiFaults(0.0, 502, 5, 0.0))
+    assert sandbox.core.faults == Faults(QueueFaults(0.0, 60), 3, 250, ApiFaults(0.0, 502, 5, 0.0))
 
 
 def test_api_faults_set_through_the_service_reach_the_dispatch_and_spare_the_control_api(sandbox: Sandbox) -> None:

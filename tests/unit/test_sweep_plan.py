@@ -81,10 +81,10 @@ DOCUMENT = {
 
 def test_set_changes_what_it_names() -> None:
     overrides = [
-        parse_override("market.BTCUSD.volatility=0.9", yaml_scalar),
-        parse_override("market.BTCUSD.spreadBps=12", yaml_scalar),
-        parse_override("steps.0.advance.seconds=60", yaml_scalar),
-        parse_override("name=renamed", yaml_scalar),
+        parse_override("market.BTCUSD.volatility=0.9"),
+        parse_override("market.BTCUSD.spreadBps=12"),
+        parse_override("steps.0.advance.seconds=60"),
+        parse_override("name=renamed"),
     ]
     changed = apply_overrides(DOCUMENT, overrides)
     assert changed["market"]["BTCUSD"] == {"price": "43000.00", "volatility": 0.9, "spreadBps": 12}
@@ -112,5 +112,5 @@ def test_set_reads_instants_as_text() -> None:
 )
 def test_unknown_or_invalid_path_is_an_error_naming_it(text: str, named: str) -> None:
     with pytest.raises(OverrideError) as caught:
-        apply_overrides(DOCUMENT, [parse_override(text, yaml_scalar)])
+        apply_overrides(DOCUMENT, [parse_override(text)])
     assert named in str(caught.value)
