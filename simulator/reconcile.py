@@ -267,18 +267,26 @@ def parse_ledger(source: str, text: str) -> LoadedFile:
     return LoadedFile(source, read_table(source, numbered_rows(source, text), 0, LEDGER_LAYOUT))
 
 
-def parse_detail(source: str, text: str) -> LoadedFile:
-    """The From, To and Net Settlement lines and an empty one, then the table; cash
-    adjustments are counted and left out."""
-    rows = numbered_rows(source, text)
+def read_preamble(source: str, rows: Iterator[NumberedRow]) -> tuple[int, dict[str, str]]:
+    """The From, To and Net Settlement lines and an empty one, which open both settlement
+    files: the line reached, and the value of each label."""
     line = 0
+    values: dict[str, str] = {}
     for label in PREAMBLE:
         line, row = next_row(source, rows, line, f'the "{label}" line')
         if row[:1] != [label]:
             raise input_error(source, line, 1, f'expected "{label}" (the detail file\'s preamble)')
+        values[label] = row[1] if len(row) > 1 else ""
     line, row = next_row(source, rows, line, "the empty line after the preamble")
     if row:
         raise input_error(source, line, 1, "expected the empty line between the preamble and the table")
+    return line, values
+
+
+def parse_detail(source: str, text: str) -> LoadedFile:
+    """The preamble, then the table; cash adjustments are counted and left out."""
+    rows = numbered_rows(source, text)
+    line, _ = read_preamble(source, rows)
     everything = read_table(source, rows, line, DETAIL_LAYOUT)
     executions = {key: e for key, e in everything.items() if e.side not in CASH_SIDES}
     return LoadedFile(source, executions, len(everything) - len(executions))

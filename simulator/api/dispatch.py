@@ -37,7 +37,7 @@ from simulator.service.clients import authenticate, check_credentials
 from simulator.service.control_reset import Restartable
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
-from simulator.service.faults import ApiFault
+from simulator.service.faults import LOST_STATUS, ApiFault
 from simulator.service.state import ClientRecord
 
 log = logging.getLogger(__name__)
@@ -323,14 +323,14 @@ class Dispatcher:
         self, matched: Route, params: dict[str, str], request: ApiRequest, core: SandboxCore, client: ClientRecord | None
     ) -> tuple[int, Any]:
         """The request under the API faults: an error answer runs nothing, a lost response runs and answers 504."""
-        faults = core.faults.api if request.path.startswith(FAULTY_PREFIX) else None
-        fault = faults.draw(core.streams.stream("api-faults")) if faults is not None else ApiFault.NONE
+        faults = core.faults.api
+        faulty = request.path.startswith(FAULTY_PREFIX)
+        fault = core.faults.draw_api(core.streams.stream("api-faults")) if faulty else ApiFault.NONE
         if fault is ApiFault.ERROR:
-            assert faults is not None
             return faults.status, error_body(faults.status, HTTPStatus(faults.status).phrase)
         status, payload = self._run(matched, params, request, core, client)
         if fault is ApiFault.LOST:
-            return 504, error_body(504, "Gateway Timeout")
+            return LOST_STATUS, error_body(LOST_STATUS, HTTPStatus(LOST_STATUS).phrase)
         return status, payload
 
     def _run(

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from simulator.domain.decimals import ZERO
+from simulator.domain.instruments import USD
 
 
 class AccountKind(StrEnum):
@@ -30,11 +31,17 @@ class Ledger:
 
     Holdings may go negative only in the Firm Allocation Account, which keeps
     the rounding dust of batches whichever its sign.
+
+    Every other movement has a counterpart inside the world (another account,
+    the market, a cash call); a deposit comes from outside, so its running
+    total is kept beside the balances: the conservation invariants need it,
+    and nothing else records a coin deposit or an account's opening balance.
     """
 
     def __init__(self) -> None:
         self._holdings: dict[str, dict[str, Decimal]] = {}
         self._cash: dict[str, Decimal] = {}
+        self._deposited: dict[str, Decimal] = {}
 
     def holding(self, account: str, coin: str) -> Decimal:
         return self._holdings.get(account, {}).get(coin, ZERO)
@@ -51,6 +58,28 @@ class Ledger:
 
     def move_cash(self, account: str, delta: Decimal) -> None:
         self._cash[account] = self._cash.get(account, ZERO) + delta
+
+    def deposit(self, account: str, currency: str, delta: Decimal) -> None:
+        """Coin, or USD cash, brought in from outside the world (negative: taken out)."""
+        self._deposited[currency] = self._deposited.get(currency, ZERO) + delta
+        if currency == USD:
+            self.move_cash(account, delta)
+        else:
+            self.move_coin(account, currency, delta)
+
+    def deposited(self) -> dict[str, Decimal]:
+        """The net of every deposit and withdrawal so far, by currency (coins, and USD)."""
+        return dict(self._deposited)
+
+    def totals(self) -> dict[str, Decimal]:
+        """Each coin, and USD cash, summed over every account."""
+        totals: dict[str, Decimal] = {}
+        for book in self._holdings.values():
+            for coin, quantity in book.items():
+                totals[coin] = totals.get(coin, ZERO) + quantity
+        if self._cash:
+            totals[USD] = sum(self._cash.values(), ZERO)
+        return totals
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,9 @@ class Batch:
     pending: list[Allocation] = field(default_factory=list)
     """Allocations accepted into the batch, in submission order."""
     accepted_at_close: int | None = None
+    fill_due_ns: int | None = None
+    """When its market order reaches the venue: until then an IN_PROGRESS batch is
+    waiting for its fill, after it, stuck."""
 
     @property
     def allocation_count(self) -> int:

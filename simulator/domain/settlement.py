@@ -115,10 +115,19 @@ def summarize(entries: Iterable[SettlementEntry], firm_trades: Iterable[FirmTrad
 
 @dataclass
 class SettlementLog:
-    """What happened since the last cutoff, in the order it happened."""
+    """What happened since the last cutoff, in the order it happened, and the
+    market's running total, which no cutoff cuts."""
 
     entries: list[SettlementEntry] = field(default_factory=list)
     firm_trades: list[FirmTrade] = field(default_factory=list)
+    market_net: dict[str, Decimal] = field(default_factory=dict)
+    """The coin the market has delivered to the client since the world began, net of
+    what it took (BUY positive), by coin. Cutoffs never cut it: coin conservation
+    checks the holdings against it."""
+
+    def add_firm_trade(self, trade: FirmTrade) -> None:
+        self.firm_trades.append(trade)
+        self.market_net[trade.coin] = self.market_net.get(trade.coin, ZERO) + _signed(trade.side, trade.quantity)
 
     def cut(self, end_ns: int) -> tuple[list[SettlementEntry], list[FirmTrade]]:
         """Take out everything before `end_ns`: the window that just closed."""

@@ -37,8 +37,8 @@ class OrderRouter:
         sweep_remainder: bool,
         not_before_ns: int,
         on_result: Callable[[FillResult, Book], None],
-    ) -> None:
-        """Fill against the book of the instant the order reaches the venue."""
+    ) -> int:
+        """Fill against the book of the instant the order reaches the venue; answer that instant."""
         arrival = max(self._kernel.now, not_before_ns) + self.latency_ns()
         increment = self._market[symbol].instrument.minimum_quantity_increment
 
@@ -50,3 +50,4 @@ class OrderRouter:
             on_result(result, book)
 
         self._kernel.at(arrival, fill)
+        return arrival

@@ -13,6 +13,9 @@ from simulator.market.quotes import Market
 from simulator.service.journal import JournalEntry
 from simulator.service.outputs import Email, StoredFile
 
+INVARIANT_PREFIX = "invariant:"
+"""Where a broken invariant is reported: `invariant:<name>`, a sandbox bug rather than the scenario's."""
+
 
 @dataclass(frozen=True)
 class Failure:

@@ -4,7 +4,9 @@ Every call goes through the sandbox's one dispatch, clock moves included
 (`POST /sandbox/v1/clock/advance`), so `requests.jsonl` shows the whole run
 and an advance into the past fails the way it would for any client. A
 failed expectation is recorded and the run goes on, so one replay reports
-every problem at once.
+every problem at once. After the steps the sandbox checks its invariants
+(`service.invariants`): each one broken is a failure `invariant:<name>`,
+a sandbox bug rather than the scenario's.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from simulator.api.http import ApiRequest, ApiResponse
 from simulator.engine.clock import NS_PER_SECOND, iso_nanos, parse_instant
 from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
-from simulator.replay.outcome import Failure, RequestRecord, RunResult
+from simulator.replay.outcome import INVARIANT_PREFIX, Failure, RequestRecord, RunResult
 from simulator.replay.progress import SETUP, ProgressCallback, ReplayProgress
 from simulator.replay.report import email_failures
 from simulator.replay.scenario import (
@@ -37,6 +39,7 @@ from simulator.runtime import Runtime
 from simulator.sandbox import Sandbox
 from simulator.service.clients import TOKEN_LIFETIME_NS
 from simulator.service.control_records import ReadEmails, ReadEvents, ReadFiles, read_emails, read_events, read_files
+from simulator.service.invariants import check_invariants
 
 CONTROL = "/sandbox/v1"
 LOGIN_PATH = "/apex-crypto/api/v2/login"
@@ -301,10 +304,12 @@ def run_scenario(
         files = tuple(listed.file for listed in read_files(core, ReadFiles()))
         emails = read_emails(core, ReadEmails())
         market, start_ns, end_ns = core.market, core.start_ns, core.now
+        violations = check_invariants(core, [record.status for record in runner.requests])
     failures = [
         *runner.failures,
         *check_expectations(scenario.expect, resolve, events, files, emails),
         *email_failures(emails),
+        *(Failure(f"{INVARIANT_PREFIX}{violation.name}", violation.message) for violation in violations),
     ]
     finished = time.perf_counter()
     return RunResult(

@@ -72,9 +72,9 @@ def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[Accoun
         account_id = seed.account_id if seed.account_id is not None else generated_id(client, prefix, given)
         client.accounts[account_id] = Account(account_id, AccountKind.INVESTOR, core.now, email=seed.email)
         for coin, quantity in sorted(seed.holdings.items()):
-            client.ledger.move_coin(account_id, coin, quantity)
+            client.ledger.deposit(account_id, coin, quantity)
         if seed.cash is not None:
-            client.ledger.move_cash(account_id, seed.cash)
+            client.ledger.deposit(account_id, USD, seed.cash)
         created.append(account_id)
     return created
 
@@ -130,7 +130,7 @@ def move_balance(
     if currency == USD:
         if withdraw and client.ledger.cash(account_id) < quantity:
             raise bad_request(f"Insufficient USD in account {account_id}")
-        client.ledger.move_cash(account_id, -quantity if withdraw else quantity)
+        client.ledger.deposit(account_id, USD, -quantity if withdraw else quantity)
         adjustment_id = new_id(core)
         entry = SettlementEntry(
             account=account_id,
@@ -149,7 +149,7 @@ def move_balance(
     elif currency in COINS:
         if withdraw and client.ledger.holding(account_id, currency) < quantity:
             raise bad_request(f"Insufficient {currency} in account {account_id}")
-        client.ledger.move_coin(account_id, currency, -quantity if withdraw else quantity)
+        client.ledger.deposit(account_id, currency, -quantity if withdraw else quantity)
     else:
         raise bad_request("currency: must be USD or a listed coin")
     return balances(client, account_id)

@@ -174,7 +174,7 @@ class BatchProcessing:
             return
         side = Side.BUY if net > 0 else Side.SELL
         amount = {"notional": abs(net)} if batch.type is BatchType.NOTIONAL else {"quantity": abs(net)}
-        self.core.router.submit(
+        batch.fill_due_ns = self.core.router.submit(
             batch.symbol,
             side,
             sweep_remainder=True,
@@ -197,7 +197,7 @@ class BatchProcessing:
             self._fail(result.reject_reason)
             return
         notional = round_to(sum((multiply(f.quantity, f.price) for f in result.fills), ZERO), CENT)
-        self.client.settlement.firm_trades.append(
+        self.client.settlement.add_firm_trade(
             FirmTrade(self.instrument.coin, side, result.quantity, notional, self.core.now)
         )
         self._complete(result.average_price, filled_quantity=result.quantity, side=side)

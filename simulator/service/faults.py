@@ -8,10 +8,14 @@ through `control_faults.set_faults`.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from enum import Enum
 
 from simulator.market.router import DEFAULT_LATENCY_MS
+
+LOST_STATUS = 504
+"""What a lost response answers: the gateway gave up waiting."""
 
 
 class ApiFault(Enum):
@@ -61,6 +65,17 @@ class Faults:
     fill_latency_ms: int = DEFAULT_LATENCY_MS
     """How long a market order takes to reach the venue."""
     api: ApiFaults = ApiFaults()
+    injected: Counter[int] = field(default_factory=Counter, compare=False)
+    """How many answers the API faults gave, by status: the 5xx that are no sandbox bug."""
+
+    def draw_api(self, rng: random.Random) -> ApiFault:
+        """Which API fault hits this call; the answer it will give is counted."""
+        fault = self.api.draw(rng)
+        if fault is ApiFault.ERROR:
+            self.injected[self.api.status] += 1
+        elif fault is ApiFault.LOST:
+            self.injected[LOST_STATUS] += 1
+        return fault
 
     def take_put_failure(self) -> bool:
         """Whether this S3 upload is to fail, using one of `fail_puts` if so."""

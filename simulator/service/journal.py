@@ -92,6 +92,10 @@ class Outbox:
         """message_ids the consumer already deleted (restored from a durable log)."""
         self._refusing: set[str] = set()
         """Queues whose last publish failed: warned about once, until one succeeds."""
+        self.delivered: dict[str, list[str]] = {}
+        """Every envelope each queue accepted, by queue URL, in sending order: what the
+        queue-journal invariant compares with the journal, since consumers delete
+        what the queues hold."""
 
     def enqueue(self, entry: JournalEntry, now_ns: int) -> None:
         copies = 1
@@ -137,12 +141,22 @@ class Outbox:
         """Publish in batches; answer the copies the queue did not take."""
         for start in range(0, len(items), SQS_BATCH):
             batch = items[start : start + SQS_BATCH]
+            bodies = [item[3].envelope for item in batch]
             try:
-                self._queues.publish(queue_url, [item[3].envelope for item in batch])
+                self._queues.publish(queue_url, bodies)
             except Exception as exc:
                 if queue_url not in self._refusing:
                     log.warning("publishing to %s failed (%s); the events wait for the next run of the clock", queue_url, exc)
                 self._refusing.add(queue_url)
                 return items[start:]
+            self.delivered.setdefault(queue_url, []).extend(bodies)
         self._refusing.discard(queue_url)
         return []
+
+    def waiting(self) -> list[tuple[int, JournalEntry]]:
+        """The copies not sent yet, each with the instant it falls due."""
+        return [(item[0], item[3]) for item in (*self._ready, *self._delayed)]
+
+    def refusing(self, queue_url: str) -> bool:
+        """Whether the queue refused the last publish: its due copies wait for the next flush."""
+        return queue_url in self._refusing

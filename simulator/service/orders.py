@@ -252,7 +252,7 @@ def _execute(core: SandboxCore, client: ClientRecord, order: Order, fill: Provid
     cash_calls.record_execution(core, client, entry)
     notifications.book_execution(core, client, order, execution)
     market_notional = round_to(multiply(fill.quantity, fill.price), CENT)
-    client.settlement.firm_trades.append(FirmTrade(coin, order.side, fill.quantity, market_notional, core.now))
+    client.settlement.add_firm_trade(FirmTrade(coin, order.side, fill.quantity, market_notional, core.now))
     _publish(core, client, order)
 
 
