@@ -6,7 +6,7 @@ import os
 import sys
 from http.client import HTTPException
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import quote
 from urllib.request import Request, urlopen
@@ -15,6 +15,7 @@ import click
 from pydantic import ValidationError
 
 from simulator.api.response_schemas import StatementAnswer
+from simulator.console import EXIT_FAILED, EXIT_PASSED, echo, stop
 from simulator.reconcile import ReconcileInputError, reconcile_files, render_json, render_text
 from simulator.replay import (
     ReportDirError,
@@ -32,6 +33,7 @@ from simulator.replay.terminal import Verbosity, replay_display
 from simulator.sandbox import DEFAULT_SEED, DEFAULT_START, Sandbox
 from simulator.server import ServeError, ServeOptions, serve
 from simulator.service.statements import render_text as render_statement
+from simulator.sweep.cli import shrink_command, sweep_command
 from simulator.sweep.plan import (
     FAULT_MODES,
     OverrideError,
@@ -39,23 +41,6 @@ from simulator.sweep.plan import (
     parse_override,
     run_extras,
 )
-
-EXIT_PASSED = 0
-EXIT_FAILED = 1
-EXIT_INVALID = 2
-
-
-def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print as Python always prints to stderr: a lone surrogate (a file name that is
-    not UTF-8, a JSON escape a client sent) as its backslash escape, where stdout
-    would stop the command with a UnicodeEncodeError."""
-    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=err, nl=nl)
-
-
-def stop(ctx: click.Context, message: str) -> NoReturn:
-    """Usage problems end with exit 2 and one line on stderr, never a traceback."""
-    echo(message, err=True)
-    ctx.exit(EXIT_INVALID)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -143,7 +128,8 @@ def replay(
     Exit status:
       0  every expectation held
       1  an expectation failed (each one is printed: expected beside actual),
-         or the run sent an email no mail system would (it gets no .eml)
+         the run sent an email no mail system would (it gets no .eml), or
+         the sandbox broke one of its own invariants (a sandbox bug)
       2  the scenario is invalid (the message names the file and the key),
          or the options are wrong (for example --quiet with --verbose, or a
          --set path the scenario does not have)
@@ -169,7 +155,7 @@ def replay(
         changed = f" (after --set {', '.join(sets)})" if sets else ""
         stop(ctx, f"invalid scenario{changed}: {exc}")
     run_seed = loaded.seed if seed is None else seed
-    extras = run_extras(loaded, run_seed, faults, overrides) if faults != "none" or sets else None
+    extras = run_extras(loaded, run_seed, faults, overrides)
     target = out if out is not None else Path("reports") / loaded.name
     try:
         check_out_dir(target)
@@ -371,3 +357,7 @@ def http_get(url: str, admin_token: str | None) -> tuple[int, Any]:
         return status, json.loads(body or b"null")
     except ValueError:
         raise ValueError(f"it answered {status} with a body that is not JSON") from None
+
+
+main.add_command(sweep_command)
+main.add_command(shrink_command)

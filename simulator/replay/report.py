@@ -40,19 +40,20 @@ class ReportDirError(Exception):
     """The output folder cannot be used for a report."""
 
 
-def check_out_dir(out: Path) -> None:
+def check_out_dir(out: Path, marker: str = SUMMARY) -> None:
     """Refuse a folder that would lose data when cleared.
 
     A report folder is cleared before writing, so only a missing folder, an
-    empty one, or one holding a previous report (it has a summary.json) is
-    accepted: `--out .` must never wipe a checkout.
+    empty one, or one holding a previous report (it has the `marker` file,
+    summary.json for a replay) is accepted: `--out .` must never wipe a
+    checkout.
     """
     if not out.exists():
         return
     if not out.is_dir():
         raise ReportDirError(f"{out} exists and is not a folder")
-    if any(out.iterdir()) and not (out / SUMMARY).is_file():
-        raise ReportDirError(f"{out} is not empty and holds no {SUMMARY}; refusing to clear it (pick another --out)")
+    if any(out.iterdir()) and not (out / marker).is_file():
+        raise ReportDirError(f"{out} is not empty and holds no {marker}; refusing to clear it (pick another --out)")
 
 
 def dump(value: Any) -> str:
@@ -234,7 +235,7 @@ def email_failures(emails: Iterable[Email]) -> list[Failure]:
 
 def write_page(path: Path, result: RunResult) -> None:
     """report.html; its charts need matplotlib, imported only when a report is written."""
-    from simulator.replay.html import render_page
+    from simulator.replay.html.page import render_page
 
     write_text(path, render_page(result))
 

@@ -284,8 +284,10 @@ def profile_for(scenario: Scenario, seed: int) -> FaultProfile:
     return draw_profile(seed, scenario.market.keys(), horizon_seconds(scenario.start, scenario_instants(scenario)))
 
 
-def run_extras(scenario: Scenario, seed: int, faults: str, overrides: Sequence[Override]) -> Extras:
-    """The control calls and recorded options of a replay with `--faults` and `--set`."""
+def run_extras(scenario: Scenario, seed: int, faults: str, overrides: Sequence[Override]) -> Extras | None:
+    """The control calls and recorded options of a replay with `--faults` and `--set`; None for a plain replay."""
+    if faults == "none" and not overrides:
+        return None
     options: dict[str, object] = {"faults": faults, "set": [override.text for override in overrides]}
     if faults == "none":
         return Extras(options=options)
