@@ -118,7 +118,7 @@ class StepBar:
 
 
 def as_shown(item: str | None) -> str | None:
-    """The bar's text is composed by StepBar already."""
+    """A bar's text is composed by its owner already (StepBar, the sweep's RunCounter)."""
     return item
 
 

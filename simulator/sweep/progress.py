@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from simulator.replay.terminal import running_in_ci, shortened
+from simulator.replay.terminal import as_shown, running_in_ci, shortened
 from simulator.sweep.model import RunRecord
 
 if TYPE_CHECKING:
@@ -35,17 +35,13 @@ class RunCounter:
             self.bar.update(1, f"{self.failed} failed")
 
 
-def shown(item: str | None) -> str | None:
-    return item
-
-
 @contextmanager
 def sweep_display(name: str, runs: int, quiet: bool, stream: TextIO, environ: Mapping[str, str]) -> Iterator[RunCounter]:
     if quiet or not stream.isatty() or running_in_ci(environ):
         yield RunCounter(None)
         return
     bar: ProgressBar[str] = click.progressbar(
-        length=runs, label=shortened(name), item_show_func=shown, show_eta=True, show_pos=True, file=stream
+        length=runs, label=shortened(name), item_show_func=as_shown, show_eta=True, show_pos=True, file=stream
     )
     with bar:
         yield RunCounter(bar)

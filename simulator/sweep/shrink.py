@@ -126,8 +126,10 @@ def shrink(
     whole = Selection(tuple(range(len(steps_of(base)))), tuple(checks_of(base)))
     target = chosen_signature(runs.outcome(whole, None) or (), signature, source.path, seed, faults)
     smallest = Reduction(runs, target).minimize(whole)
+    document = candidate(base, smallest)
+    document["name"] = f"{document['name']}-min"  # its replay report never lands on the original's folder
     return ShrinkResult(
-        document=candidate(base, smallest),
+        document=document,
         signature=target,
         signature_now=renumber(target, {name: inverse(numbers) for name, numbers in smallest.numbering().items()}),
         tries=runs.tries,

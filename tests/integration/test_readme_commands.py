@@ -300,14 +300,25 @@ def test_the_statement_example_prints_what_the_readme_shows() -> None:
     run_blocks([sh_block(section("Statements"), "bakkt-sim statement --scenario")], ROOT)
 
 
+def test_the_sweep_and_shrink_examples_print_what_the_readme_shows(tmp_path: Path) -> None:
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    text = section("Sweeps: many seeded worlds")
+    assert "exits 1 when a run fails" in text
+    run_blocks([sh_block(text, "bakkt-sim sweep scenarios/quickstart.yaml --runs 20")], tmp_path, exit_status=1)
+    assert (tmp_path / "reports" / "quickstart-sweep" / "report.html").is_file()
+    run_blocks([sh_block(text, "bakkt-sim shrink")], tmp_path)
+    assert "-min" in (tmp_path / "quickstart.min.yaml").read_text()
+
+
 def test_gitignore_covers_what_the_readme_leaves_in_the_checkout() -> None:
     git = shutil.which("git")
     assert git is not None and (ROOT / ".git").exists(), "the suite runs from a git checkout, as the README says"
     readme = README.read_text()
-    for made in ("--db sandbox.db", "--ready-file ready.json", "cat > ledger.csv"):
+    for made in ("--db sandbox.db", "--ready-file ready.json", "cat > ledger.csv", "--out quickstart.min.yaml"):
         assert made in readme, made
     names = ["sandbox.db", "sandbox.db-wal", "sandbox.db-shm", "sandbox.db-journal", "sandbox.db.lock",
-             "ready.json", "ledger.csv", "reports/my-first-batch/summary.json", "reports/bug-42/report.html"]
+             "ready.json", "ledger.csv", "quickstart.min.yaml", "reports/my-first-batch/summary.json",
+             "reports/bug-42/report.html", "reports/quickstart-sweep/sweep.json"]
     checked = subprocess.run([git, "check-ignore", "--no-index", "--stdin", "-z"], cwd=ROOT,
                              input="\0".join(names) + "\0", capture_output=True, text=True)
     ignored = set(filter(None, checked.stdout.split("\0")))
