@@ -22,11 +22,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from distributed import Client, Future, as_completed
+from distributed import Client, as_completed
 
 from simulator.sweep.cluster import open_cluster
 from simulator.sweep.command import execute_command
-from simulator.sweep.execute import ScenarioSource, captured_logs, crashed, execute
+from simulator.sweep.execute import ScenarioSource, captured_logs, crashed, execute, run_chunk
 from simulator.sweep.model import DEFAULT_TIMEOUT_S, Placement, RunRecord, RunSpec, SweepArguments
 from simulator.sweep.output import (
     FAILURES,
@@ -41,6 +41,8 @@ from simulator.sweep.shrink import NothingToShrink, ShrinkResult, dump_scenario,
 
 RunDone = Callable[[RunRecord], None]
 SHRINKABLE = ("expectation", "invariant")
+MAX_CHUNK = 25
+CHUNKS_PER_WORKER = 8
 MINIMAL = "min.yaml"
 
 
@@ -62,28 +64,48 @@ def run_task(arguments: SweepArguments) -> Callable[..., RunRecord]:
 def gather_runs(
     client: Client, source: ScenarioSource, specs: Sequence[RunSpec], task: Callable[..., RunRecord], done: RunDone
 ) -> Gathered:
-    """Every run of `specs` on the cluster; `done` hears of each as it finishes."""
-    futures: list[Future[RunRecord]] = [client.submit(task, source, spec, pure=False) for spec in specs]
-    place = {future.key: index for index, future in enumerate(futures)}
+    """Every run of `specs` on the cluster; `done` hears of each as it finishes.
+
+    Runs travel in chunks (see `chunk_size`). A chunk that fails as a whole
+    (its worker died) is sent again run by run, so only the run that took
+    the worker down ends as a `crash` (KilledWorker).
+    """
+    place = {spec: index for index, spec in enumerate(specs)}
+    size = chunk_size(len(specs), len(client.scheduler_info().get("workers", {})))
+    chunks = {client.submit(run_chunk, task, source, chunk, pure=False): chunk for chunk in chunked(specs, size)}
     finished: dict[int, RunRecord] = {}
+    waiting = as_completed(list(chunks))
     try:
-        for future in as_completed(futures):
-            index = place[future.key]
-            finished[index] = outcome(future, specs[index])
-            done(finished[index])
+        for future in waiting:
+            chunk = chunks.pop(future)
+            try:
+                records: list[RunRecord] = future.result()
+            except Exception:  # noqa: BLE001 - the runs' failure, never the sweep's
+                if len(chunk) > 1:
+                    for spec in chunk:
+                        single = client.submit(run_chunk, task, source, (spec,), pure=False)
+                        chunks[single] = (spec,)
+                        waiting.add(single)
+                    continue
+                records = [crashed(chunk[0], traceback.format_exc())]
+            for record in records:
+                finished[place[record.spec]] = record
+                done(record)
     except KeyboardInterrupt:
-        client.cancel(futures)
+        client.cancel(list(chunks))
         return Gathered(tuple(finished[index] for index in sorted(finished)), complete=False)
     return Gathered(tuple(finished[index] for index in sorted(finished)), complete=True)
 
 
-def outcome(future: Future[RunRecord], spec: RunSpec) -> RunRecord:
-    """The run's record; a run that took its worker down (KilledWorker) is a crash like any other."""
-    try:
-        record: RunRecord = future.result()
-    except Exception:  # noqa: BLE001 - the run's failure, never the sweep's
-        return crashed(spec, traceback.format_exc())
-    return record
+def chunk_size(runs: int, workers: int) -> int:
+    """Runs per task: enough that Dask's per-task round trip (milliseconds) is
+    small beside the runs (a quickstart replay takes about 20 ms), few enough
+    that every worker gets several chunks and the last ones finish together."""
+    return max(1, min(MAX_CHUNK, runs // (max(workers, 1) * CHUNKS_PER_WORKER)))
+
+
+def chunked(specs: Sequence[RunSpec], size: int) -> list[tuple[RunSpec, ...]]:
+    return [tuple(specs[start : start + size]) for start in range(0, len(specs), size)]
 
 
 def with_reports(

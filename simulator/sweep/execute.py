@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +99,12 @@ class ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record) + "\n")
+
+
+def run_chunk(task: Callable[[ScenarioSource, RunSpec], RunRecord], source: ScenarioSource,
+              specs: Sequence[RunSpec]) -> list[RunRecord]:
+    """Several runs in one task, each as `task` runs it alone."""
+    return [task(source, spec) for spec in specs]
 
 
 def crashed(spec: RunSpec, trace: str) -> RunRecord:

@@ -13,7 +13,7 @@ from sweep_support import QUICKSTART
 from simulator.replay.source import read_yaml
 from simulator.sweep import execute as execute_module
 from simulator.sweep.cluster import open_cluster
-from simulator.sweep.driver import gather_runs
+from simulator.sweep.driver import chunk_size, gather_runs
 from simulator.sweep.execute import ScenarioSource, execute
 from simulator.sweep.grid import run_specs
 from simulator.sweep.model import RunRecord, RunSpec
@@ -40,14 +40,21 @@ def exit_on_seed_two(source: ScenarioSource, spec: RunSpec) -> RunRecord:
     return execute(source, spec, keep_report=False)
 
 
-def test_a_run_that_kills_its_worker_is_a_crash_and_the_other_runs_finish() -> None:
+def test_a_run_that_kills_its_worker_is_a_crash_and_its_chunk_mates_finish() -> None:
+    """Sixteen runs on one worker travel two to a task: seed 2 kills the task's worker, seed 1 rode with it."""
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    specs = run_specs(range(1, 4), [()], "none")
+    specs = run_specs(range(1, 17), [()], "none")
+    assert chunk_size(len(specs), 1) == 2
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}), open_cluster(1, None) as client:
         gathered = gather_runs(client, SOURCE, specs, exit_on_seed_two, lambda record: None)
     assert gathered.complete
-    assert [record.spec.seed for record in gathered.records] == [1, 2, 3]
-    assert [record.passed for record in gathered.records] == [True, False, True]
+    assert [record.spec.seed for record in gathered.records] == list(range(1, 17))
+    assert [record.spec.seed for record in gathered.records if not record.passed] == [2]
     crash = gathered.records[1]
     assert [failure.signature for failure in crash.failures] == ["crash"]
     assert "KilledWorker" in crash.artifacts["traceback.txt"].decode()
+
+
+@pytest.mark.parametrize(("runs", "workers", "size"), [(1, 4, 1), (16, 1, 2), (400, 2, 25), (100_000, 64, 25)])
+def test_runs_travel_in_chunks_small_enough_to_keep_every_worker_busy(runs: int, workers: int, size: int) -> None:
+    assert chunk_size(runs, workers) == size
