@@ -61,8 +61,8 @@ def checked_scenario(ctx: click.Context, source: ScenarioSource, point: tuple[st
               help="Shrink each signature's smallest failing run to a minimal scenario (failures/<signature>/min.yaml).")
 @click.option("--command", metavar="CMD", default=None,
               help="Run your own client instead of the scenario's steps: each run starts a fresh `serve` with the "
-              "run's seed, faults, market and clients, then runs CMD with BAKKT_API, AWS_ENDPOINT_URL and the "
-              "other variables of the README set; it passes when CMD exits 0.")
+              "run's seed, faults, market and clients, then runs CMD with BAKKT_API, AWS_ENDPOINT_URL and the other "
+              "variables the README lists set; it passes when CMD exits 0.")
 @click.option("--timeout", metavar="S", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"With --command: seconds CMD may take.  [default: {DEFAULT_TIMEOUT_S:g}]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print the summary only when a run fails.")
