@@ -2,17 +2,19 @@
 
 The page is the report of a real replay (scenarios/quickstart.yaml): two
 completed batches, two rejected at open, every allocate reject, and two days
-of settlement files for two clients.
+of settlement files for two clients. The browser is the session's
+(tests/conftest.py) and the page is opened and watched by browser_support,
+shared with the sweep's page tests.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+from browser_support import Watched, open_offline
+from playwright.sync_api import Browser, Page
 
 from simulator.replay import load_scenario, run_scenario, write_report
 
@@ -27,44 +29,10 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@dataclass
-class Watched:
-    """What the page did that it must not: reach past file://, log an error or warning, throw."""
-
-    page: Page
-    outside_requests: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def assert_clean(self) -> None:
-        assert self.outside_requests == [], f"the page tried to reach the network: {self.outside_requests}"
-        assert self.console == [], f"console errors or warnings: {self.console}"
-        assert self.errors == [], f"uncaught page errors: {self.errors}"
-
-
 @pytest.fixture
 def opened(browser: Browser, report_dir: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = Watched(context.new_page())
-
-    def only_files(route: Route, request: Request) -> None:
-        if request.url.startswith("file:"):
-            route.continue_()
-        else:
-            watched.outside_requests.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
-    watched.page.on("console", lambda message: record_console(watched, message))
-    watched.page.on("pageerror", lambda error: watched.errors.append(str(error)))
-    watched.page.goto((report_dir / "report.html").as_uri(), wait_until="load")
-    yield watched
-    context.close()
-
-
-def record_console(watched: Watched, message: ConsoleMessage) -> None:
-    if message.type in ("error", "warning"):
-        watched.console.append(f"{message.type}: {message.text}")
+    with open_offline(browser, report_dir / "report.html") as watched:
+        yield watched
 
 
 def visible_rows(page: Page) -> int:

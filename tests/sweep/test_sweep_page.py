@@ -9,18 +9,13 @@ an error, or let anything overflow its box.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from browser_support import open_offline
+from playwright.sync_api import Browser, Page
 
 from simulator.replay.source import read_yaml
 from simulator.sweep.execute import ScenarioSource, execute
@@ -34,19 +29,6 @@ SCENARIO = "scenarios/quickstart.yaml"
 VOLATILITY = "market.BTCUSD.volatility"
 KEEP = 3
 
-
-def replay_tests(name: str) -> ModuleType:
-    """A module of tests/replay, whose chromium fixture and page watcher these tests share (tests/ is no package)."""
-    spec = importlib.util.spec_from_file_location(f"replay_{name}", ROOT / "tests" / "replay" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_browsers, _replay_page = replay_tests("conftest"), replay_tests("test_report_html")
-chromium_path, CHROMIUM_ARGS = _browsers.chromium_path, _browsers.CHROMIUM_ARGS
-Watched, record_console = _replay_page.Watched, _replay_page.record_console
 
 OVERFLOWS = """() => {
   const found = [];
@@ -126,78 +108,22 @@ def mixed_records(arguments: SweepArguments) -> list[RunRecord]:
 TWO_VOLATILITIES = {VOLATILITY: ("0.1", "0.5")}
 
 
-# the browser
+# the browser: the session's chromium (tests/conftest.py), shared with the replay's page tests
 
 
-@contextmanager
-def opened(browser: Browser, page_file: Path, width: int, permissions: Sequence[str]) -> Iterator[Any]:
-    """The page at `width` CSS pixels, offline, its console and errors watched."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, permissions=list(permissions))
-    watched = Watched(context.new_page())
-
-    def only_files(route: Route, request: Request) -> None:
-        if request.url.startswith("file:"):
-            route.continue_()
-        else:
-            watched.outside_requests.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
-    watched.page.on("console", lambda message: record_console(watched, message))
-    watched.page.on("pageerror", lambda error: watched.errors.append(str(error)))
-    watched.page.goto(page_file.as_uri(), wait_until="load")
-    try:
-        yield watched
-    finally:
-        context.close()
-
-
-class BrowserThread:
-    """Chromium driven from a thread of its own.
-
-    tests/replay's session-wide browser keeps playwright's sync event loop
-    running in the main thread, where a second one cannot start; a thread
-    has a loop of its own. Every call on the page runs in that thread.
-    """
-
-    def __init__(self, executable: Path) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sweep-page-browser")
-        self._playwright: Playwright = self._pool.submit(lambda: sync_playwright().start()).result()
-        self._browser: Browser = self._pool.submit(
-            lambda: self._playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        ).result()
-
-    def show(self, page_file: Path, check: Callable[[Page], None], width: int = 1280, permissions: Sequence[str] = ()) -> None:
-        """Open the page, run `check` on it, then require it fits its boxes and stayed clean."""
-        self._pool.submit(self._show, page_file, check, width, permissions).result()
-
-    def _show(self, page_file: Path, check: Callable[[Page], None], width: int, permissions: Sequence[str]) -> None:
-        with opened(self._browser, page_file, width, permissions) as watched:
-            check(watched.page)
-            assert watched.page.evaluate(OVERFLOWS) == []
-            watched.assert_clean()
-
-    def close(self) -> None:
-        self._pool.submit(self._stop).result()
-        self._pool.shutdown()
-
-    def _stop(self) -> None:
-        self._browser.close()
-        self._playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: Path) -> Iterator[BrowserThread]:
-    driven = BrowserThread(chromium_path)
-    yield driven
-    driven.close()
+def show(browser: Browser, page_file: Path, check: Callable[[Page], None], width: int = 1280, permissions: Sequence[str] = ()) -> None:
+    """Open the page, run `check` on it, then require it fits its boxes and stayed clean."""
+    with open_offline(browser, page_file, width, permissions) as watched:
+        check(watched.page)
+        assert watched.page.evaluate(OVERFLOWS) == []
+        watched.assert_clean()
 
 
 def rate(page: Page) -> str:
     return page.locator(".rate b").inner_text()
 
 
-def test_the_realistic_page_shows_the_pass_rate_and_every_signature_at_two_widths(chromium: BrowserThread, realistic: Path) -> None:
+def test_the_realistic_page_shows_the_pass_rate_and_every_signature_at_two_widths(browser: Browser, realistic: Path) -> None:
     summary = json.loads((realistic.parent / "sweep.json").read_text(encoding="utf-8"))
 
     def check(page: Page) -> None:
@@ -214,10 +140,10 @@ def test_the_realistic_page_shows_the_pass_rate_and_every_signature_at_two_width
         assert page.locator("#metrics figure svg").count() == 6
 
     for width in (1400, 900):
-        chromium.show(realistic, check, width)
+        show(browser, realistic, check, width)
 
 
-def test_the_realistic_page_gives_each_volatility_its_runs(chromium: BrowserThread, realistic: Path, real_records: list[RunRecord]) -> None:
+def test_the_realistic_page_gives_each_volatility_its_runs(browser: Browser, realistic: Path, real_records: list[RunRecord]) -> None:
     def check(page: Page) -> None:
         assert page.locator("#parameters h3").inner_text() == VOLATILITY
         rows = page.locator("#parameters table.values tbody tr")
@@ -226,10 +152,10 @@ def test_the_realistic_page_gives_each_volatility_its_runs(chromium: BrowserThre
             cells = rows.nth(number).locator("td").all_inner_texts()
             assert [cells[0], *cells[2:5]] == [value, "30", str(passed), str(30 - passed)]
 
-    chromium.show(realistic, check)
+    show(browser, realistic, check)
 
 
-def test_the_copy_button_gives_the_reproduction_command(chromium: BrowserThread, realistic: Path) -> None:
+def test_the_copy_button_gives_the_reproduction_command(browser: Browser, realistic: Path) -> None:
     def check(page: Page) -> None:
         row = page.locator("table.signatures tbody tr").first
         row.locator("button.copy").click()
@@ -242,10 +168,10 @@ def test_the_copy_button_gives_the_reproduction_command(chromium: BrowserThread,
             assert said == "selected: Ctrl+C"
             assert page.evaluate("window.getSelection().toString()") == command
 
-    chromium.show(realistic, check, permissions=("clipboard-read", "clipboard-write"))
+    show(browser, realistic, check, permissions=("clipboard-read", "clipboard-write"))
 
 
-def test_every_run_passing_with_no_vary_and_one_run(chromium: BrowserThread, tmp_path: Path) -> None:
+def test_every_run_passing_with_no_vary_and_one_run(browser: Browser, tmp_path: Path) -> None:
     arguments = sweep_arguments(range(7, 8), {}, faults="none")
     page_file = write(tmp_path, arguments, [synthetic(spec) for spec in specs(arguments)])
 
@@ -259,10 +185,10 @@ def test_every_run_passing_with_no_vary_and_one_run(chromium: BrowserThread, tmp
         assert page.locator(".interrupted").count() == 0
         assert page.locator("#metrics figure svg").count() == 6
 
-    chromium.show(page_file, check)
+    show(browser, page_file, check)
 
 
-def test_an_invariant_failure_stands_out(chromium: BrowserThread, tmp_path: Path) -> None:
+def test_an_invariant_failure_stands_out(browser: Browser, tmp_path: Path) -> None:
     arguments = sweep_arguments(range(1, 101), TWO_VOLATILITIES)
     page_file = write(tmp_path, arguments, mixed_records(arguments))
 
@@ -280,10 +206,10 @@ def test_an_invariant_failure_stands_out(chromium: BrowserThread, tmp_path: Path
         assert crash.locator(".folders a").first.get_attribute("href") == "failures/crash/13-1/traceback.txt"
         assert "2 runs without metrics" in page.locator("#metrics .note").first.inner_text()
 
-    chromium.show(page_file, check)
+    show(browser, page_file, check)
 
 
-def test_an_interrupted_sweep_says_so(chromium: BrowserThread, tmp_path: Path) -> None:
+def test_an_interrupted_sweep_says_so(browser: Browser, tmp_path: Path) -> None:
     arguments = sweep_arguments(range(1, 101), TWO_VOLATILITIES)
     page_file = write(tmp_path, arguments, mixed_records(arguments)[:80], complete=False)
 
@@ -293,10 +219,10 @@ def test_an_interrupted_sweep_says_so(chromium: BrowserThread, tmp_path: Path) -
         assert "stopped after 80 of 200 planned runs" in banner.inner_text()
         assert "(interrupted)" in page.title()
 
-    chromium.show(page_file, check)
+    show(browser, page_file, check)
 
 
-def test_an_interrupted_sweep_before_any_run_finished(chromium: BrowserThread, tmp_path: Path) -> None:
+def test_an_interrupted_sweep_before_any_run_finished(browser: Browser, tmp_path: Path) -> None:
     page_file = write(tmp_path, sweep_arguments(range(1, 101), {}), [], complete=False)
 
     def check(page: Page) -> None:
@@ -304,10 +230,10 @@ def test_an_interrupted_sweep_before_any_run_finished(chromium: BrowserThread, t
         assert page.locator("#failures").get_by_text("No run finished.").is_visible()
         assert page.locator("#metrics").get_by_text("No run recorded metrics.").is_visible()
 
-    chromium.show(page_file, check)
+    show(browser, page_file, check)
 
 
-def test_ten_thousand_runs_give_a_page_of_bounded_size(chromium: BrowserThread, tmp_path: Path) -> None:
+def test_ten_thousand_runs_give_a_page_of_bounded_size(browser: Browser, tmp_path: Path) -> None:
     small = sweep_arguments(range(1, 51), TWO_VOLATILITIES)
     large = sweep_arguments(range(1, 5_001), TWO_VOLATILITIES)
     small_page = write(tmp_path / "small", small, mixed_records(small))
@@ -319,7 +245,7 @@ def test_ten_thousand_runs_give_a_page_of_bounded_size(chromium: BrowserThread, 
         assert "10,000 runs" in page.locator("h1").inner_text()
         assert page.locator("table.signatures tbody tr").count() == 3
 
-    chromium.show(large_page, check)
+    show(browser, large_page, check)
 
 
 def test_signatures_past_the_limit_are_counted_not_listed(tmp_path: Path) -> None:

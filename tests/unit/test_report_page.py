@@ -6,8 +6,8 @@ import re
 
 from simulator.engine.clock import NS_PER_SECOND, parse_instant
 from simulator.market.quotes import Market
-from simulator.replay.html.page import render_page
 from simulator.replay.html.charts import settlement_chart
+from simulator.replay.html.page import render_page
 from simulator.replay.html.settlement import read_windows
 from simulator.replay.outcome import Failure, RequestRecord, RunResult
 from simulator.service.journal import JournalEntry

@@ -1,8 +1,15 @@
-"""A real headless browser for the report page tests: Debian's chromium, driven by playwright.
+"""A real headless browser for the page tests of every suite: Debian's chromium, driven by playwright.
 
 The browser is never downloaded: the tests use /usr/bin/chromium, and on a
 machine without it they install Debian's package when they can (root with
 apt-get), or fail saying how to install it.
+
+One browser serves the whole session: playwright's sync API runs its event
+loop in the main thread and a second one cannot start there, so the
+replay's and the sweep's page tests share this fixture rather than each
+launching their own. The helpers to open and watch a page are in
+browser_support.py, a plain module beside this file (this conftest puts
+tests/ on sys.path, so test files import it by name).
 """
 from __future__ import annotations
 
@@ -13,17 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM_ARGS
 from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOW_TO_INSTALL = "sudo apt-get update && sudo apt-get install -y chromium"
 
 
