@@ -2,7 +2,10 @@
 
 The database is built through the runtime's own dispatch and recorder, the
 same commands an HTTP client would have logged, then `serve` is started on
-it and timed until its ready line. Target: at most 10 s.
+it and timed until its ready line, beside `serve` started on an empty
+`--db` (the start-up every restart pays before it replays). The two take
+turns, `--rounds` times, and each keeps its best, so a busy moment of a
+shared machine does not decide the figures. Target: at most 3 s.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from moto import mock_aws
 
 from simulator.adapters.aws import EmbeddedAws
 from simulator.adapters.command_log import CommandLog
+from simulator.api.schemas import MAX_BULK_ACCOUNTS
 from simulator.engine.clock import parse_instant
 from simulator.sandbox import DEFAULT_START, compose_runtime, open_control
 
@@ -35,7 +39,9 @@ def build_database(path: Path, count: int) -> None:
             log=log,
         )
         client = runtime.call("POST", "/sandbox/v1/clients", {"clientId": "acme"}).json()
-        runtime.call("POST", "/sandbox/v1/clients/acme/accounts", {"count": count})
+        for first in range(0, count, MAX_BULK_ACCOUNTS):  # a larger request is refused
+            investors = {"count": min(MAX_BULK_ACCOUNTS, count - first)}
+            assert runtime.call("POST", "/sandbox/v1/clients/acme/accounts", investors).status == 201
         login = {"logonId": client["logonId"], "password": client["password"]}
         token = runtime.call("POST", "/apex-crypto/api/v2/login", login).json()["token"]
         batch = "/apex-crypto/api/v2/allocation/trade/batch"
@@ -46,24 +52,45 @@ def build_database(path: Path, count: int) -> None:
     log.close()
 
 
+def ready_seconds(db: Path) -> float:
+    """From starting `serve --db` to its ready line."""
+    command = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--clock", "manual", "--db", str(db)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    assert "api" in json.loads(process.stdout.readline())
+    elapsed = time.perf_counter() - started
+    process.terminate()
+    process.wait()
+    return elapsed
+
+
+def seconds(values: list[float]) -> str:
+    return f"{min(values):.2f} (all: {', '.join(f'{v:.2f}' for v in values)})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--allocations", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/bakkt-bench-restart.db"))
+    parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     clear_database(options.db)
     build_database(options.db, options.allocations)
-    command = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--clock", "manual", "--db", str(options.db)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    ready = json.loads(process.stdout.readline())
-    elapsed = time.perf_counter() - started
-    process.terminate()
-    process.wait()
+    empty = options.db.with_name(f"{options.db.stem}-empty{options.db.suffix}")
+    starts, restarts = [], []
+    for _ in range(options.rounds):
+        clear_database(empty)
+        starts.append(ready_seconds(empty))
+        restarts.append(ready_seconds(options.db))
     report(
-        f"restart with a --db of {options.allocations:,} allocations",
-        {"database MB": f"{options.db.stat().st_size / 2**20:.1f}", "ready at": ready["api"], "restart seconds": f"{elapsed:.2f}"},
+        f"restart with a --db of {options.allocations:,} allocations, best of {options.rounds}",
+        {
+            "database MB": f"{options.db.stat().st_size / 2**20:.1f}",
+            "start on an empty --db, seconds": seconds(starts),
+            "restart seconds": seconds(restarts),
+            "replay, the difference of the bests, seconds": f"{min(restarts) - min(starts):.2f}",
+        },
     )
 
 

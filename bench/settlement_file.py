@@ -1,6 +1,6 @@
 """The settlement detail file for 1,000,000 executions in one window, streamed
 to disk, beside csv.writer writing the same rows (already text) in the same
-process. Targets: at least 50% of csv.writer's rate; memory that does not grow
+process. Targets: at least 80% of csv.writer's rate; memory that does not grow
 with the row count (the extra memory the writer takes, measured with
 tracemalloc at two sizes). The two writers take turns, `--rounds` times, and
 each keeps its best time, so a busy moment of a shared machine does not

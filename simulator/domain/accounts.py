@@ -16,7 +16,7 @@ class AccountKind(StrEnum):
     GIFT = "GIFT"
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     id: str
     kind: AccountKind
@@ -36,22 +36,28 @@ class Ledger:
     the market, a cash call); a deposit comes from outside, so its running
     total is kept beside the balances: the conservation invariants need it,
     and nothing else records a coin deposit or an account's opening balance.
+
+    Holdings are kept by coin, then account: one table per coin, not one per
+    account (a small dict takes about 200 bytes, and a client may have a
+    hundred thousand investors).
     """
 
     def __init__(self) -> None:
         self._holdings: dict[str, dict[str, Decimal]] = {}
+        """By coin, then account: every account that ever held or moved the coin."""
         self._cash: dict[str, Decimal] = {}
         self._deposited: dict[str, Decimal] = {}
 
     def holding(self, account: str, coin: str) -> Decimal:
-        return self._holdings.get(account, {}).get(coin, ZERO)
+        return self._holdings.get(coin, {}).get(account, ZERO)
 
     def holdings(self, account: str) -> dict[str, Decimal]:
-        return dict(self._holdings.get(account, {}))
+        """Each coin the account ever held or moved (zero included)."""
+        return {coin: book[account] for coin, book in self._holdings.items() if account in book}
 
     def move_coin(self, account: str, coin: str, delta: Decimal) -> None:
-        book = self._holdings.setdefault(account, {})
-        book[coin] = book.get(coin, ZERO) + delta
+        book = self._holdings.setdefault(coin, {})
+        book[account] = book.get(account, ZERO) + delta
 
     def cash(self, account: str) -> Decimal:
         return self._cash.get(account, ZERO)
@@ -73,10 +79,7 @@ class Ledger:
 
     def totals(self) -> dict[str, Decimal]:
         """Each coin, and USD cash, summed over every account."""
-        totals: dict[str, Decimal] = {}
-        for book in self._holdings.values():
-            for coin, quantity in book.items():
-                totals[coin] = totals.get(coin, ZERO) + quantity
+        totals = {coin: sum(book.values(), ZERO) for coin, book in self._holdings.items()}
         if self._cash:
             totals[USD] = sum(self._cash.values(), ZERO)
         return totals

@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.domain import reasons
 from simulator.domain.answers import with_outcome
-from simulator.domain.decimals import CENT, ZERO, decimal_places, divide, fits_increment, format_decimal, multiply, round_to
+from simulator.domain.decimals import CENT, ZERO, divide, fits_increment, format_decimal, multiply, round_to
 from simulator.domain.fees import Commission, Side, commission_is_valid, fee_terms, net_money
 from simulator.domain.instruments import INSTRUMENTS, Instrument
 
@@ -38,7 +38,7 @@ class AllocationStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-@dataclass
+@dataclass(slots=True)
 class Allocation:
     id: str
     created_at: str
@@ -119,7 +119,7 @@ class Batch:
         return with_outcome(body, self.reject_reason, self.request, self.status)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AllocationCheck:
     """What the allocate rules need to know, gathered by the service."""
 
@@ -158,9 +158,9 @@ def allocation_reject_reason(check: AllocationCheck) -> str | None:
 
 
 def amount_fits_precision(amount: Decimal, batch_type: BatchType, instrument: Instrument) -> bool:
-    if batch_type is BatchType.NOTIONAL:
-        return decimal_places(amount) <= 2
-    return fits_increment(amount, instrument.minimum_quantity_increment)
+    """USD in whole cents (at most two decimals), coin in whole quantity increments."""
+    increment = CENT if batch_type is BatchType.NOTIONAL else instrument.minimum_quantity_increment
+    return fits_increment(amount, increment)
 
 
 def sell_quantity(allocation: Allocation, batch_type: BatchType, price: Decimal, instrument: Instrument) -> Decimal:
@@ -216,7 +216,7 @@ def net_amount(allocations: Iterable[Allocation]) -> Decimal:
     return total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Completion:
     price: Decimal
     quantity: Decimal

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from simulator.domain.decimals import format_decimal
 
@@ -20,8 +21,9 @@ class Instrument:
     volatility: float
     """Annualized volatility of the default price walk."""
 
-    @property
+    @cached_property
     def coin(self) -> str:
+        """Kept once made: every execution's settlement row holds it, a batch makes them by the hundred thousand."""
         return self.symbol.removesuffix(USD)
 
     def to_api(self) -> dict[str, str]:

@@ -21,7 +21,7 @@ class CashMovement(StrEnum):
     WITHDRAWAL = "WITHDRAWAL"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SettlementEntry:
     """One investor-level execution or cash adjustment (a detail file row)."""
 
@@ -73,11 +73,15 @@ class SummaryRow:
         return self.firm_quantity - self.allocation_quantity
 
 
+OWED_BY_CLIENT = frozenset({Side.BUY, CashMovement.WITHDRAWAL})
+"""The sides whose Totals the client owes Bakkt: they count positive in the Net Settlement."""
+
+
 def net_settlement(entries: Iterable[SettlementEntry]) -> Decimal:
     """BUY Totals - SELL Totals - DEPOSITs + WITHDRAWALs."""
     amount = ZERO
     for entry in entries:
-        if entry.side in (Side.BUY, CashMovement.WITHDRAWAL):
+        if entry.side in OWED_BY_CLIENT:  # a set: a million-row window asks a million times
             amount += entry.total
         else:
             amount -= entry.total

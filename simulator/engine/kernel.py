@@ -55,9 +55,10 @@ class Kernel:
     def run_to(self, target_ns: int) -> None:
         """Run everything due up to and including `target_ns`."""
         with self.lock:
-            if target_ns < self.now:
+            now = self.now
+            if target_ns < now:
                 raise TimeTravelError("time never goes backward")
-            if target_ns > self.now:
+            if target_ns > now:
                 self.env.run(until=target_ns)
             self._drain_now()
             for hook in self._after_run:

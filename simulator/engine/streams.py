@@ -60,9 +60,10 @@ def uuid4_text(bits: int) -> str:
     """The canonical text of a version-4 UUID made from 128 random bits.
 
     Equal to `str(uuid.UUID(int=bits, version=4))`, without building the object
-    (ids are minted for every allocation and event).
+    (ids are minted for every allocation and event); `bytes.hex` writes the
+    32 digits faster than a format specification does.
     """
-    text = f"{(bits & _VERSION_MASK) | _VERSION_BITS:032x}"
+    text = ((bits & _VERSION_MASK) | _VERSION_BITS).to_bytes(16, "big").hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 

@@ -68,9 +68,10 @@ def create_investors(core: SandboxCore, client: ClientRecord, seeds: list[Accoun
         if seed.cash is not None and seed.cash < 0:
             raise bad_request("cash: must not be negative")
     created: list[str] = []
+    now = core.now
     for seed in seeds:
         account_id = seed.account_id if seed.account_id is not None else generated_id(client, prefix, given)
-        client.accounts[account_id] = Account(account_id, AccountKind.INVESTOR, core.now, email=seed.email)
+        client.accounts[account_id] = Account(account_id, AccountKind.INVESTOR, now, email=seed.email)
         for coin, quantity in sorted(seed.holdings.items()):
             client.ledger.deposit(account_id, coin, quantity)
         if seed.cash is not None:

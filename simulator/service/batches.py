@@ -26,6 +26,7 @@ from simulator.domain.settlement import FirmTrade, SettlementEntry
 from simulator.domain.transactions import duplicate
 from simulator.engine.calendar import maintenance_end_if_inside
 from simulator.engine.clock import iso_millis
+from simulator.engine.gc_pause import gc_paused
 from simulator.market.fills import FillResult
 from simulator.service import cash_calls, notifications
 from simulator.service.commands import Allocate, CloseBatch, OpenBatch
@@ -210,6 +211,7 @@ class BatchProcessing:
         self.batch.reject(reason)
         self.core.publish(self.client, EVENT_TYPE, self.batch.to_api())
 
+    @gc_paused()  # a large batch completes in bulk: its events, entries and prices are long-lived objects
     def _complete(self, average_fill: Decimal, *, filled_quantity: Decimal, side: Side) -> None:
         """Price every accepted allocation, re-check SELLs at that price, then move coin.
 
@@ -234,14 +236,12 @@ class BatchProcessing:
         quantity = {id(allocation): completion.quantity for allocation, completion in zip(self.accepted, completions, strict=True)}
         short = {id(sell) for sell in uncovered_sells(self.accepted, lambda sell: quantity[id(sell)], self._holding)}
         short_reason = reasons.insufficient_coin(coin)
+        log = client.settlement.entries
         for allocation, completion in zip(self.accepted, completions, strict=True):
             if id(allocation) in short:
                 allocation.reject(short_reason)
             else:
                 allocation.complete(completion, self.core.now)
-        log = client.settlement.entries
-        for allocation, completion in zip(self.accepted, completions, strict=True):
-            if allocation.status is AllocationStatus.COMPLETE:
                 delta = completion.quantity if allocation.side is Side.BUY else -completion.quantity
                 ledger.move_coin(allocation.account, coin, delta)
                 ledger.move_coin(firm, coin, -delta)

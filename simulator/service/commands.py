@@ -42,7 +42,7 @@ class OpenBatch:
     type: BatchType
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Allocate:
     request: dict[str, Any]
     account: str

@@ -13,8 +13,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.engine.clock import NS_PER_SECOND, iso_nanos
 from simulator.engine.streams import RandomStreams
@@ -26,8 +25,11 @@ SQS_BATCH = 10
 _COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One published event. A named tuple of strings: quick to build (every event
+    makes one), and the garbage collector stops scanning it after its first pass,
+    though the journal keeps it for the sandbox's life."""
+
     seq: int
     client: str
     event_type: str
@@ -120,6 +122,8 @@ class Outbox:
         the journal already holds them, and the copy arrives late, not never.
         """
         delayed = self._delayed
+        if not self._ready and not (delayed and delayed[0][0] <= now_ns):
+            return  # nothing due, as after most commands: every run of the clock asks
         due_delayed = []
         while delayed and delayed[0][0] <= now_ns:
             due_delayed.append(heapq.heappop(delayed))

@@ -61,11 +61,14 @@ class ClientRecord:
     id_counters: dict[str, int] = field(default_factory=dict)
 
     def next_account_id(self, prefix: str) -> str:
+        """`<prefix><n>` for the next n whose id no account has yet."""
         number = self.id_counters.get(prefix, 0) + 1
-        while f"{prefix}{number:05d}" in self.accounts:
+        account_id = f"{prefix}{number:05d}"
+        while account_id in self.accounts:
             number += 1
+            account_id = f"{prefix}{number:05d}"
         self.id_counters[prefix] = number
-        return f"{prefix}{number:05d}"
+        return account_id
 
     def is_investor(self, account_id: str) -> bool:
         """Allocations and gifts go to customer accounts, never to the firm's own."""
