@@ -12,7 +12,8 @@ Feature: Investor orders
   event.
 
   With the mid fixed at 43000.00 and a 10 bps spread, the providers quote
-  (seed 11, at the start instant):
+  (seed 11, at the start instant; the scenarios tagged @bakkt_own_seed
+  count on these sizes, so --bakkt-seeds leaves their seed alone):
 
     | provider   | bid      | ask      | bidSize     | askSize     |
     | LP-ALPHA   | 42978.5  | 43021.5  | 3.61109743  | 3.62600577  |
@@ -28,7 +29,7 @@ Feature: Investor orders
     And a client "acme"
     And client "acme" has investors INV00001 to INV00002 holding "0.5" BTC
 
-  @fills @sqs @positions
+  @fills @sqs @positions @bakkt_own_seed
   Scenario: A MARKET IOC order walks two providers, best price first
     # LP-ALPHA's 3.62600577 at 43021.5, then 1.37399423 at 43032.25.
     # Average: (155996.207234055 + 59126.063203918) / 5 = 43024.4540875946
@@ -69,7 +70,7 @@ Feature: Investor orders
       | 215122.27      |
     And "acme"'s investor INV00002 has received 0 trade confirmation emails
 
-  @fills
+  @fills @bakkt_own_seed
   Scenario: An IOC order larger than every quote fills what is quoted and cancels the rest
     # 3.62600577 + 18.20397491 + 41.86012296 = 63.69010364 of the 100 asked for.
     When "acme" places a MARKET IOC BUY order "big" for "100" BTCUSD on INV00001
@@ -136,7 +137,7 @@ Feature: Investor orders
     And "acme"'s account INV00001 holds "0.50464884" BTC
     And "acme"'s account INV00002 holds "0.49767326" BTC
 
-  @fills
+  @fills @bakkt_own_seed
   Scenario: A notional order larger than the best quote spends the rest at the next provider
     # LP-ALPHA takes 3.62600577 * 43021.50 = 155996.207234055 USD; the other
     # 44003.792765945 USD buy 44003.792765945 / 43032.25 -> 1.02257708 at LP-BRAVO.
@@ -467,7 +468,7 @@ Feature: Investor orders
       | MARKUP    | 25  | BUY  | bpsCommission   | 10    | 43021.5     | 4.3        | 4306.45 |
       | MARKUP    | 25  | SELL | fixedCommission | 0     | 42978.5     | 0          | 4297.85 |
 
-  @fees
+  @fees @bakkt_own_seed
   Scenario Outline: A fixed commission is charged on the first execution only, a bps commission on each
     When "acme" places a MARKET IOC BUY order "o1" for "5" BTCUSD on INV00001 with:
       | <field> | <value> |
@@ -495,7 +496,7 @@ Feature: Investor orders
     And "acme"'s account INV00001 holds "0.51" BTC
     And "acme"'s investor INV00001 has received 0 trade confirmation emails
 
-  @settlement
+  @settlement @bakkt_own_seed
   Scenario: After the next 09:00 CT the settlement detail has one row per execution
     # Net settlement: BUY totals 156152.21 + 59185.19, less the SELL total 4297.85.
     When "acme" places a MARKET IOC BUY order "o1" for "5" BTCUSD on INV00001 with:

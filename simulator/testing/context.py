@@ -16,9 +16,12 @@ import boto3
 import requests
 
 from simulator import Sandbox
+from simulator.engine.clock import NS_PER_SECOND, iso_nanos, parse_instant
 from simulator.engine.streams import seeded_uuid
 from simulator.sandbox import DEFAULT_START
 from simulator.testing.queues import drain_queue
+from simulator.testing.run_faults import RunFaults
+from simulator.testing.runs import SEEDS_OPTION, RunOptions
 
 API = "/apex-crypto/api/v2"
 BATCHES = f"{API}/allocation/trade/batch"
@@ -30,7 +33,8 @@ TOKEN_LIFETIME = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class SandboxSettings:
-    """The seed and start instant a scenario's sandbox is built with."""
+    """The seed and start instant a test asks for (its marker, the ini, a `Given a sandbox` step);
+    a run's `--bakkt-seeds` replaces the seed."""
 
     seed: int = 0
     start: str = DEFAULT_START
@@ -106,6 +110,9 @@ class BakktContext:
     settings: SandboxSettings
     aws: boto3.session.Session
     """Shared by the scenarios of a run, so boto3 loads the SQS model once."""
+    run: RunOptions = field(default_factory=RunOptions)
+    faults: RunFaults | None = field(default=None, init=False)
+    """The run's fault profile once the sandbox started, with `--bakkt-faults random`."""
     clients: dict[str, ClientSession] = field(default_factory=dict)
     last: Answer | None = None
     delivered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -126,21 +133,69 @@ class BakktContext:
 
     def configure(self, settings: SandboxSettings) -> None:
         assert self._sandbox is None, (
-            f"the sandbox already started with seed {self.settings.seed} at {self.settings.start}; "
+            f"the sandbox already started with seed {self.seed} at {self.settings.start}; "
             "choose the seed and start before any step that uses it"
         )
         self.settings = settings
 
     @property
+    def seed(self) -> int:
+        """The run's seed where `--bakkt-seeds` gives one, else the test's own."""
+        return self.settings.seed if self.run.seed is None else self.run.seed
+
+    @property
     def sandbox(self) -> Sandbox:
+        """Started on first use; with `--bakkt-faults random` the seed's fault profile is set through
+        the control API before any step's call."""
         if self._sandbox is None:
-            self._sandbox = Sandbox(seed=self.settings.seed, start=self.settings.start).start()
+            self._sandbox = Sandbox(seed=self.seed, start=self.settings.start).start()
+            if self.run.faults == "random":
+                self.faults = RunFaults.draw(self.seed, self.settings.start)
+                for path, body in self.faults.setup_calls():
+                    self.control("POST", path, body).expect(200)
         return self._sandbox
 
     @property
     def started_sandbox(self) -> Sandbox | None:
         """The sandbox once a step has used it: reading a scenario's outputs must not start one."""
         return self._sandbox
+
+    def advance(self, body: dict[str, Any]) -> Answer:
+        """POST /sandbox/v1/clock/advance with `body` (`seconds` or `to`). With a fault profile,
+        the advance stops at each outage edge on the way to make it, as `replay` does, so a
+        window opens and closes at its own instant."""
+        now = self.sandbox.core.now  # starts the sandbox, and draws its faults, if no step has
+        if self.faults is not None:
+            target = parse_instant(body["to"]) if "to" in body else now + round(float(body["seconds"]) * NS_PER_SECOND)
+            for change in self.faults.due(target):
+                if change.at_ns > self.sandbox.core.now:
+                    self.control("POST", f"{CONTROL}/clock/advance", {"to": iso_nanos(change.at_ns)}).expect(200)
+                self.control("POST", change.path, dict(change.body)).expect(200)
+        return self.control("POST", f"{CONTROL}/clock/advance", body)
+
+    def run_summary(self) -> str:
+        """Which seed and faults this test's world had, and why: for its report."""
+        if self.run.seed is None:
+            seed = f"seed {self.seed}, the test's own"
+        elif self.run.seed == self.settings.seed:
+            seed = f"seed {self.seed} from {SEEDS_OPTION}, the test's own too"
+        else:
+            seed = f"seed {self.seed} from {SEEDS_OPTION}, in place of the test's own seed {self.settings.seed}"
+        faults = "random faults drawn from the seed" if self.run.faults == "random" else "no faults"
+        return f"{seed}; {faults}"
+
+    def run_details(self) -> dict[str, Any]:
+        """What the report's run.json says of this test's world: enough to see it and redo it."""
+        details: dict[str, Any] = {
+            "summary": self.run_summary(),
+            "seed": self.seed,
+            "testSeed": self.settings.seed,
+            "start": self.settings.start,
+            "faults": self.run.faults,
+        }
+        if self.faults is not None:
+            details["profile"] = self.faults.described()
+        return details
 
     def close(self) -> None:
         self._http.close()
@@ -169,6 +224,10 @@ class BakktContext:
     def claim(self, resource: Resource, name: str, client: str) -> None:
         """The first client to use a name owns it for the lookups of later steps."""
         self._owners.setdefault((resource, name), client)
+
+    def names(self, resource: Resource, client: str) -> list[str]:
+        """The names of this kind the client owns, in the order it first used them."""
+        return [name for (kind, name), owner in self._owners.items() if kind is resource and owner == client]
 
     def owner(self, resource: Resource, name: str) -> str:
         owner = self._owners.get((resource, name))
@@ -245,11 +304,20 @@ class BakktContext:
 
     def read_object(self, client: str, key: str) -> str:
         """An object of the client's bucket, read with boto3 as the client would."""
+        bucket = self.session(client).provisioning["bucket"]
+        body: bytes = self._s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
+        return body.decode("utf-8")
+
+    def bucket_keys(self, client: str) -> list[str]:
+        """The keys in the client's bucket, as boto3 lists them."""
+        bucket = self.session(client).provisioning["bucket"]
+        pages = self._s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        return [str(entry["Key"]) for page in pages for entry in page.get("Contents", [])]
+
+    def _s3_client(self) -> Any:
         if self._s3 is None:
             self._s3 = self.aws.client("s3", endpoint_url=self.sandbox.aws_endpoint)
-        bucket = self.session(client).provisioning["bucket"]
-        body: bytes = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        return body.decode("utf-8")
+        return self._s3
 
     # events
 

@@ -4,14 +4,17 @@ Installed with the package, so a user's own suite gets `bakkt_sandbox`,
 `bakkt_context` and every step phrase without a conftest. The seed and start
 come from, first to last: the `Given a sandbox with seed ...` step, the
 `bakkt_sandbox(seed=..., start=...)` marker, the `bakkt_seed` and
-`bakkt_start` ini options. The step modules load only where pytest-bdd is
-installed, so plain pytest suites keep the fixtures without it.
+`bakkt_start` ini options; a run's `--bakkt-seeds` replaces the seed. The
+step modules load only where pytest-bdd is installed, so plain pytest
+suites keep the fixtures without it.
 `--bakkt-report DIR` writes Cucumber JSON, JUnit XML and HTML reports with
-each scenario's events and S3 files attached (see `reports`).
+each scenario's events and S3 files attached (see `reports`), under
+pytest-xdist too. `--bakkt-seeds` and `--bakkt-faults` run each test that
+uses the sandbox over many seeded worlds (see `runs`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from importlib.util import find_spec
 
 import boto3
@@ -22,6 +25,17 @@ from simulator.adapters.naming import REGION
 from simulator.sandbox import DEFAULT_START, hook_boto3_to_moto
 from simulator.testing.context import BakktContext, SandboxSettings
 from simulator.testing.reports import add_option, attach_outputs, configure_reports
+from simulator.testing.runs import (
+    OWN_SEED,
+    RUN,
+    SEEDS_OPTION,
+    RunOptions,
+    add_options,
+    configure_runs,
+    end_with_rerun,
+    parametrize_seeds,
+    run_attachments,
+)
 
 STEP_MODULES = (
     "simulator.testing.steps_setup",
@@ -35,8 +49,12 @@ STEP_MODULES = (
     "simulator.testing.steps_events",
     "simulator.testing.steps_faults",
     "simulator.testing.steps_reconcile",
+    "simulator.testing.steps_invariants",
+    "simulator.testing.steps_quotes",
 )
 MARKER = "bakkt_sandbox"
+CONTEXT = pytest.StashKey[BakktContext]()
+"""The test's context while its fixture lives, for the report of a failed call."""
 
 pytest_plugins = STEP_MODULES if find_spec("pytest_bdd") is not None else ()
 
@@ -45,18 +63,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("bakkt_seed", "root seed of the sandboxes the bakkt fixtures start", default="0")
     parser.addini("bakkt_start", "start instant (ISO-8601, Z) of those sandboxes", default=DEFAULT_START)
     add_option(parser)
+    add_options(parser)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """First, so the report writers find their paths when they configure themselves."""
     config.addinivalue_line("markers", f"{MARKER}(seed=0, start=ISO): seed and start of the test's sandbox")
+    config.addinivalue_line(
+        "markers", f"{OWN_SEED}: the test's expectations are its own seed's (quote sizes, ids): {SEEDS_OPTION} leaves it alone"
+    )
+    configure_runs(config)
     configure_reports(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Last, so a seed's id follows an outline example's: `test_x[example-bakkt-seed=3]`."""
+    parametrize_seeds(metafunc)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    run = item.stash.get(RUN, None)
+    if report.failed and run is not None and run.active:
+        context = item.stash.get(CONTEXT, None)
+        end_with_rerun(report, item, context.run_summary() if context is not None else "")
+    return report
+
+
+@pytest.fixture
+def bakkt_run(request: pytest.FixtureRequest) -> RunOptions:
+    """The run's seed (`--bakkt-seeds` parametrizes this fixture; None without it) and fault mode."""
+    run = RunOptions(getattr(request, "param", None), request.config.option.bakkt_faults)
+    request.node.stash[RUN] = run
+    return run
 
 
 @pytest.fixture
 def bakkt_settings(request: pytest.FixtureRequest) -> SandboxSettings:
-    """The marker's seed and start where given, else the ini's."""
+    """The marker's seed and start where given, else the ini's (a run's seed replaces the seed in
+    `bakkt_context`)."""
     marker = request.node.get_closest_marker(MARKER)
     options = marker.kwargs if marker is not None else {}
     seed = options.get("seed", int(request.config.getini("bakkt_seed")))
@@ -74,15 +122,17 @@ def bakkt_aws() -> boto3.session.Session:
 
 @pytest.fixture
 def bakkt_context(
-    request: pytest.FixtureRequest, bakkt_settings: SandboxSettings, bakkt_aws: boto3.session.Session
+    request: pytest.FixtureRequest, bakkt_settings: SandboxSettings, bakkt_aws: boto3.session.Session, bakkt_run: RunOptions
 ) -> Iterator[BakktContext]:
     """A fresh scenario context; its sandbox stops when the test ends, once the reports have
     what it left behind."""
-    context = BakktContext(bakkt_settings, bakkt_aws)
+    context = BakktContext(bakkt_settings, bakkt_aws, bakkt_run)
+    request.node.stash[CONTEXT] = context
     yield context
     try:
-        attach_outputs(request.node, context.started_sandbox)
+        attach_outputs(request.node, context.started_sandbox, run_attachments(request.node, context.run_details()))
     finally:
+        del request.node.stash[CONTEXT]
         context.close()
 
 

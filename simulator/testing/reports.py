@@ -6,6 +6,12 @@ pytest's junitxml, pytest-html), pointed at DIR; the plugin in
 loads: it registers that plugin, and imports it with pytest-html and
 pytest-bdd, only when the option is given, so an ordinary run pays nothing
 and a suite without those packages keeps working.
+
+Under pytest-xdist the tests run in the workers and the reports are written
+by the controller: each worker captures its tests' attachments into DIR and
+sends everything else with the test reports (`scenario_reports`); the
+controller alone checks and clears DIR and writes the three files, in an
+order that does not depend on which worker finished first (`ordering`).
 """
 from __future__ import annotations
 
@@ -14,17 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from simulator import Sandbox
+
+if TYPE_CHECKING:
+    from simulator.testing.attachments import Attachment
 
 OPTION = "--bakkt-report"
 CUCUMBER_JSON = "cucumber.json"
 JUNIT_XML = "junit.xml"
 REPORT_HTML = "report.html"
 ATTACHMENTS = "attachments"
-CAPTURE = pytest.StashKey[Callable[[pytest.Item, Sandbox], None]]()
+CAPTURE = pytest.StashKey[Callable[[pytest.Item, Sandbox, "tuple[Attachment, ...]"], None]]()
 """Where the fixture finds the capture of the run's reports, when the option is on."""
 
 
@@ -60,24 +70,31 @@ def add_option(parser: pytest.Parser) -> None:
 
 
 def configure_reports(config: pytest.Config) -> None:
-    """Point the three writers at DIR; must run before their own `pytest_configure`."""
+    """Point the three writers at DIR; must run before their own `pytest_configure`. A pytest-xdist
+    worker only captures: the controller has checked DIR and writes the reports."""
     folder: str | None = config.option.bakkt_report
     if folder is None:
         return
-    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
-        raise pytest.UsageError(f"{OPTION} reads each scenario's sandbox in this process: run it without pytest-xdist's -n")
-    check_requirements(config)
-    if config.option.xmlpath or config.option.htmlpath:
-        raise pytest.UsageError(f"{OPTION} writes {JUNIT_XML} and {REPORT_HTML} itself: drop --junitxml and --html")
     out = Path(folder).expanduser().absolute()
-    prepare(out)
-    from simulator.testing.cucumber import CucumberJsonWithAttachments
+    worker = hasattr(config, "workerinput")
+    if not worker:
+        check_requirements(config)
+        if config.option.xmlpath or config.option.htmlpath:
+            raise pytest.UsageError(f"{OPTION} writes {JUNIT_XML} and {REPORT_HTML} itself: drop --junitxml and --html")
+        prepare(out)
+        config.option.bakkt_report = str(out)  # workers get the options as they stand now
     from simulator.testing.scenario_reports import BddReports
 
-    reports = BddReports(out)
+    reports = BddReports(out, shipping=worker)
     config.stash[CAPTURE] = reports.capture
     config.pluginmanager.register(reports, "bakkt-report")
-    config.pluginmanager.register(CucumberJsonWithAttachments(out / CUCUMBER_JSON, reports.captured), "bakkt-cucumber")
+    if worker:
+        return
+    from simulator.testing.cucumber import CucumberJsonWithAttachments
+    from simulator.testing.ordering import ReportOrder
+
+    config.pluginmanager.register(CucumberJsonWithAttachments(out / CUCUMBER_JSON, out), "bakkt-cucumber")
+    config.pluginmanager.register(ReportOrder(out / JUNIT_XML, out / REPORT_HTML), "bakkt-report-order")
     config.option.xmlpath = str(out / JUNIT_XML)
     config.option.htmlpath = str(out / REPORT_HTML)
     config.option.self_contained_html = True
@@ -107,9 +124,10 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def attach_outputs(item: pytest.Item, sandbox: Sandbox | None) -> None:
+def attach_outputs(item: pytest.Item, sandbox: Sandbox | None, extra: tuple[Attachment, ...]) -> None:
     """Called by the scenario fixture at teardown, after every step, failed scenarios included:
-    a no-op unless the option is on and a step started the sandbox."""
+    a no-op unless the option is on and a step started the sandbox. `extra` follows the
+    sandbox's outputs (the run's run.json)."""
     capture = item.config.stash.get(CAPTURE, None)
     if capture is not None and sandbox is not None:
-        capture(item, sandbox)
+        capture(item, sandbox, extra)

@@ -1,9 +1,11 @@
 """API faults and a client's retry loop that survives them."""
 from __future__ import annotations
 
+from typing import Any
+
 from pytest_bdd import given, then, when
 
-from simulator.testing.context import BATCHES, CONTROL, BakktContext, Resource
+from simulator.testing.context import BATCHES, CONTROL, Answer, BakktContext, Resource
 from simulator.testing.grammar import phrase
 from simulator.testing.steps_batches import ALLOCATE, AllocationTerms, allocation_phrase
 
@@ -32,18 +34,25 @@ def api_faults_cleared(bakkt_context: BakktContext) -> None:
 @when(allocation_phrase(ALLOCATE + ", retrying until it is answered"))
 def allocate_with_retries(bakkt_context: BakktContext, terms: AllocationTerms) -> None:
     """A client's retry loop: resend the same body (same clientTransactionId) on every 5xx.
-    After a lost response the resend is a duplicate; the client then reads its allocation."""
+    After a lost response the resend is a duplicate; the client then reads its allocation,
+    retrying that read too."""
     client = terms.client
     body = terms.body(bakkt_context)
+    answer = retried(bakkt_context, client, "POST", f"{BATCHES}/allocate", body)
+    if answer.body.get("rejectReason") == DUPLICATE:
+        answer = retried(bakkt_context, client, "GET", Resource.ALLOCATION.path(body["clientTransactionId"]))
+    bakkt_context.last = answer
+
+
+def retried(bakkt_context: BakktContext, client: str, method: str, path: str, body: Any = None) -> Answer:
+    """The first answer below 500 to the same request sent again and again; the 5xx met on the
+    way are counted."""
     for _ in range(MAX_ATTEMPTS):
-        answer = bakkt_context.send_raw("POST", f"{BATCHES}/allocate", body, bakkt_context.bearer(client))
+        answer = bakkt_context.send_raw(method, path, body, bakkt_context.bearer(client))
         if answer.status < 500:
-            bakkt_context.last = answer
-            if answer.body.get("rejectReason") == DUPLICATE:
-                bakkt_context.last = bakkt_context.api(client, "GET", Resource.ALLOCATION.path(body["clientTransactionId"]))
-            return
+            return answer
         bakkt_context.faults_met[answer.status] = bakkt_context.faults_met.get(answer.status, 0) + 1
-    raise AssertionError(f"no answer but 5xx in {MAX_ATTEMPTS} attempts: {bakkt_context.faults_met}")
+    raise AssertionError(f"{method} {path}: no answer but 5xx in {MAX_ATTEMPTS} attempts: {bakkt_context.faults_met}")
 
 
 @then(phrase("the retry loops met at least one {code:d} answer"))

@@ -17,7 +17,8 @@ CLIENT = 'a client "{client:Text}"'
 @given(phrase('a sandbox with seed {seed:d} at "{start:Text}"'))
 def sandbox_with_seed(bakkt_context: BakktContext, seed: int, start: str) -> None:
     """Ids, passwords and quote sizes all derive from the seed, so expectations can be exact.
-    Comes before any step that uses the sandbox."""
+    Comes before any step that uses the sandbox. Under `--bakkt-seeds` the run's seed replaces
+    this one (the report's run.json says so), and the start stays."""
     bakkt_context.configure(SandboxSettings(seed=seed, start=start))
     assert bakkt_context.sandbox.now == to_datetime(parse_instant(start))
 
@@ -84,7 +85,7 @@ def client_without_firm_account(bakkt_context: BakktContext, client: str) -> Non
 
 
 def advance(bakkt_context: BakktContext, body: dict[str, Any], expected_now: datetime) -> None:
-    answer = bakkt_context.control("POST", f"{CONTROL}/clock/advance", body).expect(200)
+    answer = bakkt_context.advance(body).expect(200)
     assert bakkt_context.sandbox.now == expected_now, f"the clock is at {answer['now']}, expected {expected_now}"
 
 

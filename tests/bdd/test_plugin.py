@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from simulator import Sandbox
+from simulator.testing.runs import RunOptions
 
 pytest_plugins = ("pytester",)
 
@@ -26,12 +27,15 @@ USER_TESTS = 'from pytest_bdd import scenarios\n\nscenarios("user.feature")\n'
 
 
 @pytest.mark.bakkt_sandbox(seed=5, start="2026-04-01T13:30:00Z")
-def test_the_marker_sets_seed_and_start(bakkt_sandbox: Sandbox) -> None:
-    assert (bakkt_sandbox.seed, bakkt_sandbox.now) == (5, datetime(2026, 4, 1, 13, 30, tzinfo=UTC))
+def test_the_marker_sets_seed_and_start(bakkt_sandbox: Sandbox, bakkt_run: RunOptions) -> None:
+    """Under --bakkt-seeds the run's seed replaces the marker's; the start stays."""
+    seed = 5 if bakkt_run.seed is None else bakkt_run.seed
+    assert (bakkt_sandbox.seed, bakkt_sandbox.now) == (seed, datetime(2026, 4, 1, 13, 30, tzinfo=UTC))
 
 
-def test_without_a_marker_the_ini_defaults_apply(bakkt_sandbox: Sandbox) -> None:
-    assert (bakkt_sandbox.seed, bakkt_sandbox.now) == (0, datetime(2026, 1, 5, 14, 0, tzinfo=UTC))
+def test_without_a_marker_the_ini_defaults_apply(bakkt_sandbox: Sandbox, bakkt_run: RunOptions) -> None:
+    seed = 0 if bakkt_run.seed is None else bakkt_run.seed
+    assert (bakkt_sandbox.seed, bakkt_sandbox.now) == (seed, datetime(2026, 1, 5, 14, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("price", "outcome"), [("2301.15", "passed"), ("2301.16", "failed")])

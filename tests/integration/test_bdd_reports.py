@@ -6,7 +6,6 @@ import json
 import re
 from html import unescape
 from pathlib import Path
-from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
@@ -146,10 +145,3 @@ def test_a_folder_holding_something_else_is_not_cleared(pytester: pytest.Pyteste
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*refusing to clear it (pick another folder)"])
     assert kept.read_text(encoding="utf-8") == "mine"
-
-
-@pytest.mark.parametrize("xdist", [{"numprocesses": 2}, {"dist": "load"}], ids=["-n 2", "--dist load"])
-def test_the_option_refuses_pytest_xdist_rather_than_attach_nothing(xdist: dict[str, object]) -> None:
-    config = SimpleNamespace(option=SimpleNamespace(bakkt_report="reports/bdd", **xdist))
-    with pytest.raises(pytest.UsageError, match="without pytest-xdist"):
-        reports.configure_reports(config)  # type: ignore[arg-type]
