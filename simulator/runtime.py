@@ -20,6 +20,8 @@ from simulator.api.docs_routes import DOCS_ROUTES
 from simulator.api.gift_routes import GIFT_ROUTES
 from simulator.api.http import ApiRequest, ApiResponse
 from simulator.api.order_routes import ORDER_ROUTES
+from simulator.api.stream_frames import RESET
+from simulator.api.stream_hub import StreamHub
 from simulator.engine.gc_pause import gc_paused
 from simulator.service.core import SandboxCore
 from simulator.service.errors import ApiError
@@ -32,11 +34,14 @@ CoreFactory = Callable[[int], SandboxCore]
 
 class Runtime:
     """A sandbox as it lives on across resets: which core is current, the one
-    dispatch every mount (in-process, WSGI, replay) calls, and, with `--db`,
-    the log that makes a restart resume where it stopped.
+    dispatch every mount (in-process, WSGI, replay) calls, the current core's
+    streams, and, with `--db`, the log that makes a restart resume where it
+    stopped.
 
     A core is one seed's world from its start; a reset swaps it for a new one
-    built by `build`, and the ports are cleared with it.
+    built by `build`, and the ports are cleared with it. `stream_url` is
+    where clients reach the streams (`ws://...` from `serve`, `wss://...`
+    under an in-process sandbox's base URL), which `GET /config` answers.
     """
 
     def __init__(
@@ -47,9 +52,11 @@ class Runtime:
         ports: Ports,
         clock_mode: str,
         control_guard: Callable[[ApiRequest], None],
+        stream_url: str,
         log: CommandLog | None = None,
     ) -> None:
         self.seed = seed
+        self.stream_url = stream_url
         self.clock_mode = clock_mode
         self._build = build
         self._ports = ports
@@ -58,6 +65,7 @@ class Runtime:
         self.epoch = 0
         """Resets so far: deletions recorded in the log belong to one epoch."""
         self._core = build(seed)
+        self._feeds = StreamHub(self._core)
         if log is not None:
             ports.queues.watch_deletions(self._record_deleted)
         self._control_guard = control_guard
@@ -69,13 +77,20 @@ class Runtime:
     def core(self) -> SandboxCore:
         return self._core
 
+    @property
+    def feeds(self) -> StreamHub:
+        """The current core's streams."""
+        return self._feeds
+
     def reset(self, seed: int | None) -> None:
         """Back to an empty sandbox at the original start, with a new seed if given."""
+        self._feeds.close(RESET)
         self._ports.clear()
         self.epoch += 1
         if seed is not None:
             self.seed = seed
         self._core = self._build(self.seed)
+        self._feeds = StreamHub(self._core)
 
     def call(
         self, method: str, path: str, body: Any = None, *, token: str | None = None, query: dict[str, str] | None = None

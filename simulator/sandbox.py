@@ -18,13 +18,16 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from simulator import DEFAULT_SEED as DEFAULT_SEED  # defined in the package root, where the CLI reads them
+from simulator import DEFAULT_START as DEFAULT_START  # without importing this module; still exported from here
 from simulator.adapters.command_log import CommandLog
 from simulator.adapters.memory import BucketObject, MemoryAws, SentEmail
 from simulator.api.http import ApiRequest, ApiResponse
-from simulator.api.inprocess import ROUTER
+from simulator.api.inprocess_stream import Stream, open_stream
+from simulator.api.stream_frames import STOPPING
 from simulator.api.wsgi import WsgiApp, make_wsgi_app
 from simulator.engine.clock import NS_PER_SECOND, parse_instant, to_datetime
 from simulator.engine.driver import RealtimeDriver
@@ -37,9 +40,9 @@ from simulator.service.core import SandboxCore
 from simulator.service.ports import Ports
 from simulator.service.state import ClientRecord
 
-DEFAULT_SEED = 0
-DEFAULT_START = "2026-01-05T14:00:00Z"
-"""The simulated start of a sandbox, a served one and a scenario that name none (a Monday, 08:00 CT)."""
+if TYPE_CHECKING:
+    from simulator.api.inprocess import RequestsRouter
+
 DEFAULT_BASE_URL = "https://sandbox.bakkt.test"
 CLOCK_MODES = ("manual", "realtime")
 AWS_MODES = ("moto", "memory")
@@ -58,6 +61,13 @@ def compose_core(seed: int, *, start_ns: int, ports: Ports, secret: bytes | None
     return core
 
 
+def stream_url_of(base_url: str) -> str:
+    """Where an in-process sandbox's streams are: its base URL as a WebSocket URL
+    (`https://sandbox.bakkt.test` -> `wss://sandbox.bakkt.test`), which `stream` accepts."""
+    parts = urlsplit(base_url)
+    return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+
+
 def compose_runtime(
     *,
     seed: int,
@@ -65,12 +75,21 @@ def compose_runtime(
     ports: Ports,
     clock_mode: str,
     control_guard: Callable[[ApiRequest], None],
+    stream_url: str = stream_url_of(DEFAULT_BASE_URL),
     log: CommandLog | None = None,
     secret: bytes | None = None,
 ) -> Runtime:
     """A runtime whose cores (the first, and each after a reset) deliver to `ports`."""
     build = partial(compose_core, start_ns=start_ns, ports=ports, secret=secret)
-    return Runtime(build=build, seed=seed, ports=ports, clock_mode=clock_mode, control_guard=control_guard, log=log)
+    return Runtime(
+        build=build,
+        seed=seed,
+        ports=ports,
+        clock_mode=clock_mode,
+        control_guard=control_guard,
+        stream_url=stream_url,
+        log=log,
+    )
 
 
 def start_clock(runtime: Runtime, speed: float, before_run: Callable[[int], None] | None = None) -> RealtimeDriver:
@@ -88,13 +107,25 @@ def hook_boto3_to_moto() -> None:
     import simulator.adapters.aws  # noqa: F401
 
 
+def router() -> RequestsRouter:
+    """The process's table of in-process base URLs and moto's holder (`api.inprocess.ROUTER`).
+
+    Imported on first use: it loads `requests` and `responses` (0.1 s), which
+    a memory sandbox without a base URL, such as a replay's, never needs.
+    """
+    from simulator.api.inprocess import ROUTER
+
+    return ROUTER
+
+
 def open_moto(stack: ExitStack) -> Ports:
     """moto's in-process mock, for the one sandbox that holds it; it stops when `stack` closes."""
     from simulator.adapters.aws import InProcessMoto  # only a moto sandbox pays for moto's import
 
     moto = InProcessMoto()
-    ports = moto.start(ROUTER.behind_moto)
+    ports = moto.start(router().behind_moto)
     stack.callback(moto.stop)
+    stack.enter_context(router().in_front())  # sandbox requests skip moto's AWS URL patterns
     return ports
 
 
@@ -129,6 +160,9 @@ class Sandbox:
     `emails`; any number run at once, in any threads, each on its own
     `base_url` (e.g. https://w1.sandbox.test). `base_url=None` mounts no
     base URL: reach the sandbox with `call` or `wsgi_app`.
+
+    The streams (`GET /config` names them under `wss://` and the base URL)
+    are read with `stream`.
     """
 
     def __init__(
@@ -178,20 +212,26 @@ class Sandbox:
             raise SandboxError(f"{self!r} is already started")
         with ExitStack() as stack:  # however start fails, what it started stops, the latest first
             if self.aws == "moto":
-                ROUTER.claim_moto(repr(self))
-                stack.callback(ROUTER.release_moto)
+                router().claim_moto(repr(self))
+                stack.callback(router().release_moto)
             if self.base_url is not None:
-                ROUTER.mount(self.base_url, self.dispatch, repr(self))
-                stack.callback(ROUTER.unmount, self.base_url)
+                router().mount(self.base_url, self.dispatch, repr(self))
+                stack.callback(router().unmount, self.base_url)
             stack.callback(self._forget_world)
             ports: Ports
             if self.aws == "memory":
                 ports = self._memory = MemoryAws()
             else:
                 ports = open_moto(stack)
-            self._runtime = compose_runtime(
-                seed=self.seed, start_ns=self.start_ns, ports=ports, clock_mode=self.clock_mode, control_guard=open_control
+            self._runtime = runtime = compose_runtime(
+                seed=self.seed,
+                start_ns=self.start_ns,
+                ports=ports,
+                clock_mode=self.clock_mode,
+                control_guard=open_control,
+                stream_url=stream_url_of(self.base_url or DEFAULT_BASE_URL),
             )
+            stack.callback(lambda: runtime.feeds.close(STOPPING))
             if self.clock_mode == "realtime":
                 stack.callback(start_clock(self._runtime, self.speed).stop)
             self._running = stack.pop_all()
@@ -248,6 +288,21 @@ class Sandbox:
     ) -> ApiResponse:
         """One request without HTTP: the same dispatch the mounts use."""
         return self.runtime.call(method, path, body, token=token, query=query)
+
+    def stream(self, url: str, token: str | None = None) -> Stream:
+        """A stream read in Python: the same frames a WebSocket client of `serve` reads.
+
+        `url` is a URL `GET /config` answered (its `?token=` is used when no
+        `token` is given) or just the path (`/socket/quotes`,
+        `/socket/order_entry/events`); `token` is the login's, raw or `Bearer`.
+        Raises StreamRefused (status 401 or 404) when the stream cannot open.
+
+        >>> with sb.stream(config["streamingQuoteUrl"], token) as quotes:
+        ...     quotes.subscribe(["BTCUSD"])
+        ...     sb.advance(5)
+        ...     frames = list(quotes)   # the frames waiting now
+        """
+        return open_stream(self.runtime, url, token)
 
     # what was delivered (memory mode), read as a client reads S3, SQS and SES
 

@@ -1,9 +1,10 @@
 """`bakkt-sim serve`: the sandbox on real sockets.
 
 The API is the runtime's WSGI app on waitress (a production WSGI server);
-the embedded AWS is moto's threaded server on loopback. Both run in this
-process, so the sandbox publishes to the same embedded queues that clients
-reach over HTTP. The composition root (`simulator.sandbox`) builds them, as
+the embedded AWS is moto's threaded server on loopback; the streams are a
+WebSocket server on a port of their own (`api.stream_server`). All run in
+this process, so the sandbox publishes to the same embedded queues that
+clients reach over HTTP. The composition root (`simulator.sandbox`) builds them, as
 it builds every face.
 
 A `--db` file has one server at a time (the log's lock), and a server that
@@ -31,6 +32,7 @@ from simulator.adapters.command_log import CommandLog, LogInUse
 from simulator.adapters.naming import REGION
 from simulator.api.dispatch import MAX_HELD_ANSWERS
 from simulator.api.http import ApiRequest
+from simulator.api.stream_server import StreamServer
 from simulator.api.wsgi import make_wsgi_app
 from simulator.engine.clock import iso_millis, parse_instant
 from simulator.replay.loader import load_scenario
@@ -219,6 +221,21 @@ def _listen(options: ServeOptions, app: Any) -> Any:
         raise ServeError(f"cannot listen on --host {options.host} --port {options.port}: {reason}") from None
 
 
+def _listen_for_streams(options: ServeOptions, runtime: Runtime) -> StreamServer:
+    """The streams' WebSocket server, on a free port of the API's host; `GET /config` names it from now on."""
+    try:
+        streams = StreamServer(lambda: runtime.feeds, options.host)
+    except OSError as exc:
+        raise ServeError(f"cannot listen for streams on --host {options.host}: {exc.strerror or exc}") from None
+    runtime.stream_url = f"ws://{_url_host(options.host)}:{streams.port}"
+    return streams
+
+
+def _url_host(host: str) -> str:
+    """The host as a URL writes it: an IPv6 address in brackets."""
+    return host if ":" not in host else f"[{host}]"
+
+
 def serve(options: ServeOptions) -> int:
     _check_admin_token(options)
     try:
@@ -254,12 +271,19 @@ def serve(options: ServeOptions) -> int:
         server = _listen(options, make_wsgi_app(recorder or runtime.dispatch))
         started.callback(server.task_dispatcher.shutdown)
         started.callback(server.close)
+        streams = _listen_for_streams(options, runtime)
+        started.callback(streams.stop)
+        streams.start()
         if recorder is not None and options.record is not None:
             recorder.start(_open_recording(options.record, options.clock, seed, start, setup))
         if options.clock == "realtime":  # marking each target in the log (with --db) before it moves there
             started.callback(start_clock(runtime, options.speed, runtime.mark_clock).stop)
-        host = options.host if ":" not in options.host else f"[{options.host}]"
-        ready = {"api": f"http://{host}:{server.effective_port}", "aws": aws_url, "region": REGION}
+        ready = {
+            "api": f"http://{_url_host(options.host)}:{server.effective_port}",
+            "aws": aws_url,
+            "region": REGION,
+            "stream": runtime.stream_url,
+        }
         previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         started.callback(_restore_signals, previous)
         try:

@@ -14,6 +14,7 @@ from simulator.api.schemas import (
     LoginRequest,
     decimal_of,
 )
+from simulator.api.stream_frames import config_body
 from simulator.domain.accounts import Account, Position
 from simulator.domain.batches import BatchType
 from simulator.domain.decimals import format_decimal
@@ -45,7 +46,7 @@ def login_route(call: Call) -> tuple[int, Any]:
 
 @route("GET", f"{API}/config", Access.CLIENT)
 def config(call: Call) -> tuple[int, Any]:
-    return 200, {"streamingQuoteUrl": "wss://sandbox.bakkt.test/quotes"}
+    return 200, config_body(call.host.stream_url)
 
 
 @route("POST", f"{API}/config", Access.CLIENT)

@@ -55,10 +55,12 @@ class Access(Enum):
 
 
 class CoreHost(Restartable, Protocol):
-    """Owns the current core (reset swaps it for an empty one), the clock's mode and the routes."""
+    """Owns the current core (reset swaps it for an empty one), the clock's mode, the
+    routes, and where clients reach the streams."""
 
     clock_mode: str
     routes: Sequence[Route]
+    stream_url: str
 
 
 @dataclass(frozen=True)

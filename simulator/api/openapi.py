@@ -27,11 +27,11 @@ from simulator.api import response_schemas as bodies
 from simulator.api.apex_routes import API, BATCH, STATUS
 from simulator.api.control_routes import CONTROL
 from simulator.api.dispatch import Access, Route
+from simulator.api.docs_routes import OPENAPI_PATH
 from simulator.api.order_routes import ORDERS
 from simulator.api.schemas import MAX_BULK_ACCOUNTS
 from simulator.domain import reasons
 
-OPENAPI_PATH = f"{CONTROL}/openapi.json"
 JSON = "application/json"
 API_KEY = "api_key"
 """The reference's name for the token scheme its operations require."""

@@ -82,7 +82,10 @@ class LoginResponse(ResponseModel):
 
 
 class ConfigResponse(ResponseModel):
+    """The WebSocket URLs of the quote stream and of the client's order entry events."""
+
     streamingQuoteUrl: Omittable[str] = None
+    streamingOrderEntryEventUrl: Omittable[str] = None
 
 
 class Instrument(ResponseModel):

@@ -1,7 +1,7 @@
 """The WSGI mount of the dispatch, for `serve` and for clients such as httpx."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -10,6 +10,24 @@ from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+
+
+class EnvironHeaders(Mapping[str, str]):
+    """The request's headers by lower-case name, read from the WSGI environ's
+    HTTP_ keys when asked: a request reads one or two, of some thirty keys."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self._environ = environ
+
+    def __getitem__(self, name: str) -> str:
+        return str(self._environ["HTTP_" + name.upper().replace("-", "_")])
+
+    def __iter__(self) -> Iterator[str]:
+        return (key[5:].replace("_", "-").lower() for key in self._environ if key.startswith("HTTP_"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _path(environ: dict[str, Any]) -> str:
@@ -32,19 +50,16 @@ def _body(environ: dict[str, Any]) -> bytes:
 
 def make_wsgi_app(dispatch: Callable[[ApiRequest], ApiResponse]) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        headers = {
-            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
-        }
+        query = environ.get("QUERY_STRING", "")
         request = ApiRequest(
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=_path(environ),
-            query=dict(parse_qsl(environ.get("QUERY_STRING", ""))),
-            headers=headers,
+            query=dict(parse_qsl(query)) if query else {},
+            headers=EnvironHeaders(environ),
             body=_body(environ),
         )
         answer = dispatch(request)
-        reason = HTTPStatus(answer.status).phrase
-        start_response(f"{answer.status} {reason}", [*answer.headers, ("Content-Length", str(len(answer.body)))])
+        start_response(STATUS_LINES[answer.status], [*answer.headers, ("Content-Length", str(len(answer.body)))])
         return [answer.body]
 
     return app

@@ -14,7 +14,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from simulator import DEFAULT_START
 from simulator.api.schemas import AccountsRequest, ClientRequest, MarketSettings
+from simulator.api.stream_frames import QUOTES_PATH, STREAM_PATHS
+from simulator.domain.instruments import INSTRUMENTS
 from simulator.replay.errors import ScenarioError
 from simulator.replay.fields import Node, describe
 from simulator.replay.scenario import (
@@ -35,10 +38,10 @@ from simulator.replay.scenario import (
     ResponseExpect,
     Scenario,
     Step,
+    StreamStep,
 )
 from simulator.replay.source import read_yaml
 from simulator.replay.substitution import Substitution
-from simulator.sandbox import DEFAULT_START
 
 T = TypeVar("T")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -48,7 +51,9 @@ STEP_KEYS = {
     "request": ("at", "as", "authorization", "expect", "literal"),
     "control": ("at", "literal"),
     "advance": (),
+    "stream": ("at", "as", "expect"),
 }
+KINDS = ", ".join(STEP_KEYS)
 
 
 @dataclass(frozen=True)
@@ -179,11 +184,11 @@ def known_client(node: Node, client_ids: Collection[str]) -> str:
 
 def parse_step(node: Node, client_ids: Collection[str]) -> Step:
     if not isinstance(node.value, dict):
-        node.fail("must be a mapping with one of: request, control, advance")
+        node.fail(f"must be a mapping with one of: {KINDS}")
     kinds = [kind for kind in STEP_KEYS if kind in node.value]
     if len(kinds) != 1:
         found = ", ".join(sorted(str(key) for key in node.value)) or "nothing"
-        node.fail(f"unknown step kind (found: {found}); a step has exactly one of: request, control, advance")
+        node.fail(f"unknown step kind (found: {found}); a step has exactly one of: {KINDS}")
     kind = kinds[0]
     fields = node.mapping(required=(kind,), optional=STEP_KEYS[kind])
     literal = read(fields, "literal", flag, False)
@@ -202,9 +207,39 @@ def parse_step(node: Node, client_ids: Collection[str]) -> Step:
     elif kind == "control":
         control = fields["control"].mapping(required=CALL_REQUIRED, optional=(*CALL_OPTIONAL, "expect"))
         action = ControlStep(parse_call(control, control=True), read(control, "expect", parse_response_expect, None))
+    elif kind == "stream":
+        action = parse_stream(fields, client_ids)
     else:
         action = parse_advance(fields["advance"])
     return Step(item_index(node), read(fields, "at", Node.instant, None), action, literal)
+
+
+def parse_stream(fields: dict[str, Node], client_ids: Collection[str]) -> StreamStep:
+    if "as" not in fields:
+        fields["stream"].fail("a stream step needs `as` beside it: the client whose token opens the stream")
+    stream = fields["stream"].mapping(required=("path",), optional=("subscribe",))
+    path = stream["path"].choice(STREAM_PATHS)
+    subscribe = read(stream, "subscribe", parse_symbols, None)
+    if subscribe is not None and path != QUOTES_PATH:
+        stream["subscribe"].fail(f"only the quote stream ({QUOTES_PATH}) takes a subscribe")
+    return StreamStep(
+        path=path,
+        as_client=known_client(fields["as"], client_ids),
+        subscribe=subscribe,
+        expect=read(fields, "expect", frame_patterns, None),
+    )
+
+
+def parse_symbols(node: Node) -> tuple[str, ...]:
+    symbols = tuple(item.choice(tuple(INSTRUMENTS)) for item in node.items())
+    if not symbols:
+        node.fail("must name one or more symbols")
+    return symbols
+
+
+def frame_patterns(node: Node) -> list[Any]:
+    """One subset pattern per frame the step reads: `[]` when none may arrive."""
+    return [item.json() for item in node.items()]
 
 
 def flag(node: Node) -> bool:

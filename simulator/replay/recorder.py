@@ -130,7 +130,8 @@ class SessionRecorder:
 
     def _expected(self, request: ApiRequest, answer: Any) -> Any:
         """The answer a replay must give. What only this server can say is left
-        out: the embedded AWS's URL (a provisioning answer's `queueUrl`) and,
+        out: URLs under the embedded AWS's endpoint (a provisioning answer's
+        `queueUrl`) or the streams' (`GET /config`'s) and,
         since a replay's clock is manual, a realtime clock's `mode`."""
         expected = self._without_endpoint(answer)
         if self._runtime.clock_mode == MANUAL or request.path not in CLOCK_PATHS or not isinstance(expected, dict):
@@ -139,10 +140,11 @@ class SessionRecorder:
 
     def _without_endpoint(self, value: Any) -> Any:
         if isinstance(value, dict):
+            served_here = (f"{self._aws_endpoint}/", f"{self._runtime.stream_url}/")
             return {
                 key: self._without_endpoint(item)
                 for key, item in value.items()
-                if not (isinstance(item, str) and item.startswith(f"{self._aws_endpoint}/"))
+                if not (isinstance(item, str) and item.startswith(served_here))
             }
         if isinstance(value, list):
             return [self._without_endpoint(item) for item in value]

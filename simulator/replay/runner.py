@@ -10,6 +10,7 @@ a sandbox bug rather than the scenario's.
 """
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,8 @@ from typing import Any
 
 from simulator.api.dispatch import Answered, Login
 from simulator.api.http import ApiRequest, ApiResponse
+from simulator.api.inprocess_stream import Stream, StreamClosed, open_stream
+from simulator.api.stream_hub import StreamRefused
 from simulator.engine.clock import NS_PER_SECOND, iso_nanos, parse_instant
 from simulator.replay.expectations import check_expectations
 from simulator.replay.matching import mismatches, show
@@ -33,6 +36,7 @@ from simulator.replay.scenario import (
     ResponseExpect,
     Scenario,
     Step,
+    StreamStep,
 )
 from simulator.replay.substitution import Substitution
 from simulator.runtime import Runtime
@@ -121,6 +125,8 @@ class ScenarioRunner:
         """Clients a login step logged in: from then on the scenario owns their
         token, so `as` sends the one its latest login returned, even expired,
         and the runner never adds a login of its own."""
+        self._streams: dict[tuple[str, str], Stream] = {}
+        """(client, path) -> the stream its first stream step opened."""
 
     # calls
 
@@ -245,6 +251,8 @@ class ScenarioRunner:
         action = step.action
         if isinstance(action, AdvanceStep):
             self.advance(f"{step.where}.advance", step.index, action)
+        elif isinstance(action, StreamStep):
+            self.read_stream(step, action, resolve)
         elif isinstance(action, ControlStep):
             call = resolved(action.call, resolve)
             where = f"{step.where}.control"
@@ -268,6 +276,35 @@ class ScenarioRunner:
             self.learn_token(answered.login, answered.ran_ns)
         if action.expect is not None:
             self.check(f"{step.where}.expect", call, answered.response.status, answer, resolved_expect(action.expect, resolve))
+
+
+    def read_stream(self, step: Step, action: StreamStep, resolve: Resolve) -> None:
+        """The frames the stream holds now, checked against `expect` frame by frame."""
+        key = (action.as_client, action.path)
+        stream = self._streams.get(key)
+        if stream is None:
+            token = self.token_for(step, action.as_client)
+            if token is None:
+                return
+            try:
+                stream = self._streams[key] = open_stream(self.sandbox, action.path, token)
+            except StreamRefused as exc:
+                self.failures.append(Failure(f"{step.where}.stream", f"{action.path}: {exc.status} {exc.message}"))
+                return
+        try:
+            if action.subscribe is not None:
+                stream.subscribe(action.subscribe)
+            frames = list(stream)
+        except StreamClosed as exc:
+            self.failures.append(Failure(f"{step.where}.stream", f"{action.path}: {exc}"))
+            return
+        if action.expect is None:
+            return
+        problems = mismatches(resolve(action.expect), frames, "frames")
+        if problems:
+            read = [f"  {json.dumps(frame, ensure_ascii=False)}" for frame in frames]
+            message = [f"STREAM {action.path}", *map(str, problems), f"frames read: {len(frames)}", *read]
+            self.failures.append(Failure(f"{step.where}.expect", "\n".join(message)))
 
 
 def run_scenario(

@@ -91,7 +91,21 @@ class AdvanceStep:
     seconds: float | None
 
 
-Action = RequestStep | ControlStep | AdvanceStep
+@dataclass(frozen=True)
+class StreamStep:
+    """Read the frames a stream holds now, as `as_client` (a WebSocket client's
+    reads, in process). A client's first step on a path opens that stream, so
+    later steps read what arrived since the previous one. `subscribe` sends
+    `{"subscribe": [...]}` before reading; `expect` is a list with one subset
+    pattern per frame read (None: not checked)."""
+
+    path: str
+    as_client: str
+    subscribe: tuple[str, ...] | None
+    expect: list[Any] | None
+
+
+Action = RequestStep | ControlStep | AdvanceStep | StreamStep
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,31 @@
-"""`bakkt-sim sweep` and `bakkt-sim shrink` (CONTRACT 17)."""
+"""`bakkt-sim sweep` and `bakkt-sim shrink` (CONTRACT 17).
+
+Each command imports the replay engine (and the sandbox behind it) when it
+runs, so `bakkt-sim --help` lists them without that half a second.
+"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from simulator.console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, echo, stop
-from simulator.replay import ReportDirError, ScenarioError, check_out_dir
-from simulator.replay.scenario import Scenario
-from simulator.replay.source import read_yaml
-from simulator.sweep.execute import ScenarioSource, captured_logs
-from simulator.sweep.grid import SweepInputError, grid_points, parse_vary, run_specs, seeds_of
-from simulator.sweep.model import DEFAULT_TIMEOUT_S, SWEEP_FILE, Placement, RunSpec, SweepArguments
-from simulator.sweep.plan import FAULT_MODES, OverrideError
-from simulator.sweep.shrink import NothingToShrink, dump_scenario, shrink
+from simulator.sweep.model import DEFAULT_TIMEOUT_S, FAULT_MODES, SWEEP_FILE, Placement, RunSpec, SweepArguments
+
+if TYPE_CHECKING:
+    from simulator.replay.scenario import Scenario
+    from simulator.sweep.execute import ScenarioSource
 
 SHOWN_SIGNATURES = 10
 
 
 def scenario_source(ctx: click.Context, path: Path) -> ScenarioSource:
+    # imported here, not at the top: `bakkt-sim --help` loads none of it
+    from simulator.replay import ScenarioError
+    from simulator.replay.source import read_yaml
+    from simulator.sweep.execute import ScenarioSource
+
     try:
         source = ScenarioSource(str(path), read_yaml(path))
         source.scenario(())
@@ -30,6 +36,10 @@ def scenario_source(ctx: click.Context, path: Path) -> ScenarioSource:
 
 def checked_scenario(ctx: click.Context, source: ScenarioSource, point: tuple[str, ...]) -> Scenario:
     """The scenario with `point`'s `--set` assignments; a bad one stops the command before any run."""
+    # imported here, not at the top: `bakkt-sim --help` loads none of it
+    from simulator.replay import ScenarioError
+    from simulator.sweep.plan import OverrideError
+
     try:
         return source.scenario(point)
     except OverrideError as exc:
@@ -104,6 +114,10 @@ def sweep_command(
       2    invalid input, or the --scheduler cannot be used
       130  interrupted (Ctrl-C); what finished is written
     """
+    # imported here, not at the top: `bakkt-sim --help` loads none of it
+    from simulator.replay import ReportDirError, check_out_dir
+    from simulator.sweep.grid import SweepInputError, grid_points, parse_vary, run_specs, seeds_of
+
     if workers is not None and scheduler is not None:
         raise click.UsageError("--workers and --scheduler cannot be used together: pick one.", ctx)
     if timeout is not None and command is None:
@@ -198,6 +212,10 @@ def shrink_command(
       0  the smallest scenario is written
       2  invalid input, or the run does not fail (with --signature: not that way)
     """
+    # imported here, not at the top: `bakkt-sim --help` loads none of it
+    from simulator.sweep.execute import captured_logs
+    from simulator.sweep.shrink import NothingToShrink, dump_scenario, shrink
+
     source = scenario_source(ctx, scenario)
     checked_scenario(ctx, source, sets)
     target = out if out is not None else scenario.with_name(f"{scenario.name.removesuffix('.yaml')}.min.yaml")

@@ -56,7 +56,7 @@ def open_cluster(workers: int | None, scheduler: str | None) -> Iterator[Client]
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # a free port: two sweeps at once never contend for 8787
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # a run's failure is in its record; Dask's own chatter is not the user's
         )
     try:
         with Client(cluster) as client:

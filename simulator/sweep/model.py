@@ -19,6 +19,8 @@ FailureKind = Literal["expectation", "invariant", "crash", "command"]
 itself (a sandbox bug); `crash`: the run raised; `command`: a `--command` CMD
 exited non-zero or timed out."""
 
+FAULT_MODES = ("none", "random")
+"""`--faults` of `replay`, `sweep` and `shrink`: none, or a profile drawn from the run's seed (`plan`)."""
 SWEEP_FILE = "sweep.json"
 """The file that marks a folder as a sweep's, so a later sweep may clear it."""
 DEFAULT_TIMEOUT_S = 300.0

@@ -42,8 +42,8 @@ from simulator.replay.loader import load_scenario, parse_scenario
 from simulator.replay.runner import CONTROL, Extras, TimedCall
 from simulator.replay.scenario import AdvanceStep, HttpCall, Scenario
 from simulator.replay.source import LOADERS, DocumentRefused, parse, read_yaml
+from simulator.sweep.model import FAULT_MODES as FAULT_MODES  # defined with the runs, so the CLI reads it without this module
 
-FAULT_MODES = ("none", "random")
 STREAM = "sweep/faults"
 """Prefix of every stream the profile draws from."""
 

@@ -43,9 +43,10 @@ def test_the_ready_file_holds_the_ready_line(guarded: tuple[ServerProcess, Path]
     server, ready_file = guarded
     assert json.loads(ready_file.read_text()) == server.ready
     assert ready_file.read_text().strip() == server.ready_line.strip()
-    assert set(server.ready) == {"api", "aws", "region"} and server.ready["region"] == "us-east-1"
+    assert set(server.ready) == {"api", "aws", "region", "stream"} and server.ready["region"] == "us-east-1"
     for url in (server.ready["api"], server.ready["aws"]):
         assert url.startswith("http://127.0.0.1:")
+    assert server.ready["stream"].startswith("ws://127.0.0.1:")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,10 @@ from sandbox_session import API, UNAUTHORIZED, Client, expect, uid
 def test_post_config_answers_as_get_does(acme: Client) -> None:
     answer = expect(acme.post("/config", {}), 200)
     assert answer == expect(acme.get("/config"), 200)
-    assert answer == {"streamingQuoteUrl": "wss://sandbox.bakkt.test/quotes"}
+    assert answer == {
+        "streamingQuoteUrl": "wss://sandbox.bakkt.test/socket/quotes",
+        "streamingOrderEntryEventUrl": "wss://sandbox.bakkt.test/socket/order_entry/events",
+    }
     assert expect(acme.request("POST", "/config"), 200) == answer
 
 

@@ -123,7 +123,7 @@ def test_ctrl_c_stops_the_workers_and_writes_what_finished(tmp_path: Path) -> No
     os.close(main_pty)
     text = shown.decode(errors="replace")
     assert process.returncode == 130, text
-    assert "Traceback" not in text
+    assert "KeyboardInterrupt" not in text  # no process died of the signal: the driver stopped the workers
     summary = json.loads((out / "sweep.json").read_text())
     assert summary["complete"] is False
     assert 3 <= summary["totals"]["runs"] < 400
