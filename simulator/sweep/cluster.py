@@ -24,6 +24,12 @@ from distributed import Client, LocalCluster
 CONNECT_TIMEOUT = "5s"
 WORKERS_TIMEOUT_S = 30
 DISTRIBUTION = "bakkt-sandbox"
+LOCAL_SETTINGS = {
+    "distributed.scheduler.worker-saturation": 1.0,
+    # The worker's sampling profiler takes the interpreter lock every 10 ms from
+    # the run's own thread: a sweep has no dashboard to show its samples.
+    "distributed.worker.profile.enabled": False,
+}
 
 
 class ClusterError(Exception):
@@ -50,7 +56,7 @@ def open_cluster(workers: int | None, scheduler: str | None) -> Iterator[Client]
             check_workers(client, scheduler)
             yield client
         return
-    with sigint_ignored(), dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+    with sigint_ignored(), dask.config.set(LOCAL_SETTINGS):
         cluster = LocalCluster(
             n_workers=workers or default_workers(),
             threads_per_worker=1,

@@ -41,7 +41,7 @@ from simulator.sweep.shrink import NothingToShrink, ShrinkResult, dump_scenario,
 
 RunDone = Callable[[RunRecord], None]
 SHRINKABLE = ("expectation", "invariant")
-MAX_CHUNK = 25
+MAX_CHUNK = 10
 CHUNKS_PER_WORKER = 8
 MINIMAL = "min.yaml"
 

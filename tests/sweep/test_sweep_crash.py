@@ -55,6 +55,6 @@ def test_a_run_that_kills_its_worker_is_a_crash_and_its_chunk_mates_finish() -> 
     assert "KilledWorker" in crash.artifacts["traceback.txt"].decode()
 
 
-@pytest.mark.parametrize(("runs", "workers", "size"), [(1, 4, 1), (16, 1, 2), (400, 2, 25), (100_000, 64, 25)])
+@pytest.mark.parametrize(("runs", "workers", "size"), [(1, 4, 1), (16, 1, 2), (400, 2, 10), (100_000, 64, 10)])
 def test_runs_travel_in_chunks_small_enough_to_keep_every_worker_busy(runs: int, workers: int, size: int) -> None:
     assert chunk_size(runs, workers) == size
