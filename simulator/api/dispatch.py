@@ -26,12 +26,20 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, HeadedBody, error_body, json_response, validation_errors_body
+from simulator.api.http import (
+    MAX_BODY_BYTES,
+    ApiRequest,
+    ApiResponse,
+    HeadedBody,
+    error_body,
+    json_response,
+    status_phrase,
+    validation_errors_body,
+)
 from simulator.api.schemas import LoginRequest, RequestModel
 from simulator.service.clients import authenticate, check_credentials
 from simulator.service.control_reset import Restartable
@@ -329,10 +337,10 @@ class Dispatcher:
         faulty = request.path.startswith(FAULTY_PREFIX)
         fault = core.faults.draw_api(core.streams.stream("api-faults")) if faulty else ApiFault.NONE
         if fault is ApiFault.ERROR:
-            return faults.status, error_body(faults.status, HTTPStatus(faults.status).phrase)
+            return faults.status, error_body(faults.status, status_phrase(faults.status))
         status, payload = self._run(matched, params, request, core, client)
         if fault is ApiFault.LOST:
-            return LOST_STATUS, error_body(LOST_STATUS, HTTPStatus(LOST_STATUS).phrase)
+            return LOST_STATUS, error_body(LOST_STATUS, status_phrase(LOST_STATUS))
         return status, payload
 
     def _run(

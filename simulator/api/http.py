@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -52,6 +53,14 @@ def json_response(status: int, payload: Any) -> ApiResponse:
     body = _COMPACT.encode(payload).encode()
     extra = payload.headers if isinstance(payload, HeadedBody) else ()
     return ApiResponse(status, body, (*JSON_HEADERS, *extra))
+
+
+def status_phrase(status: int) -> str:
+    """The reason phrase of `status`; a fault may answer any 5xx, named or not (599)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Server Error" if 500 <= status <= 599 else "Unknown Status"
 
 
 def error_body(status: int, message: str) -> dict[str, Any]:

@@ -6,11 +6,12 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse
+from simulator.api.http import MAX_BODY_BYTES, ApiRequest, ApiResponse, status_phrase
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+"""Precomputed for the statuses the sandbox answers; a fault's unnamed 5xx is composed on the way."""
 
 
 class EnvironHeaders(Mapping[str, str]):
@@ -59,7 +60,8 @@ def make_wsgi_app(dispatch: Callable[[ApiRequest], ApiResponse]) -> WsgiApp:
             body=_body(environ),
         )
         answer = dispatch(request)
-        start_response(STATUS_LINES[answer.status], [*answer.headers, ("Content-Length", str(len(answer.body)))])
+        status_line = STATUS_LINES.get(answer.status) or f"{answer.status} {status_phrase(answer.status)}"
+        start_response(status_line, [*answer.headers, ("Content-Length", str(len(answer.body)))])
         return [answer.body]
 
     return app

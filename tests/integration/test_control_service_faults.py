@@ -4,6 +4,9 @@ Each test gets a sandbox of its own: fault settings are sandbox-wide.
 """
 from __future__ import annotations
 
+import io
+import json
+
 from sandbox_session import API, connect, control, expect, login
 
 from simulator import Sandbox
@@ -45,3 +48,17 @@ def test_api_faults_set_through_the_service_reach_the_dispatch_and_spare_the_con
     expect(control(sandbox, "GET", "/clock"), 200)
     set_faults(sandbox.core, SetFaults(api=ApiFaults()))
     assert expect(acme.get("/config"), 200)["streamingQuoteUrl"].startswith("wss://"), f"{API}/config answers again"
+
+
+def test_an_api_fault_with_an_unnamed_5xx_answers_it_through_every_mount(sandbox: Sandbox) -> None:
+    """599 is a valid fault status with no name in http.HTTPStatus: it used to end as a 500 and a traceback."""
+    acme = connect(sandbox, "acme")
+    expect(control(sandbox, "POST", "/faults", {"api": {"errorRate": 1.0, "status": 599}}), 200)
+    answer = acme.get("/config")
+    assert (answer.status_code, answer.json()) == (599, {"code": 599, "message": "Server Error"})
+    statuses: list[str] = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/apex-crypto/api/v2/config", "QUERY_STRING": "",
+               "HTTP_AUTHORIZATION": acme.token, "wsgi.input": io.BytesIO(b"")}
+    body = b"".join(sandbox.wsgi_app(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["599 Server Error"]
+    assert json.loads(body) == {"code": 599, "message": "Server Error"}
