@@ -159,7 +159,7 @@ Feature: Completing a batch at the average fill price
     And "acme"'s queue has delivered one allocation/batch/1 event for the allocation "a1" with status COMPLETE
     And "acme"'s last event for the allocation "a1" equals its API answer
 
-  @sqs @bakkt_own_seed
+  @sqs
   Scenario Outline: A batch larger than the best quote walks the providers: <case>
     # Each provider fills at its own ask, best first; what the quoted sizes
     # cannot cover fills at the worst price reached. The price is the

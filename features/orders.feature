@@ -12,16 +12,18 @@ Feature: Investor orders
   event.
 
   With the mid fixed at 43000.00 and a 10 bps spread, the providers quote
-  (seed 11, at the start instant; the scenarios tagged @bakkt_own_seed
-  count on these sizes, so --bakkt-seeds leaves their seed alone):
+  these prices (LP-ALPHA at the spread, LP-BRAVO at 1.5 times it,
+  LP-CHARLIE at 2.25 times it):
 
-    | provider   | bid      | ask      | bidSize     | askSize     |
-    | LP-ALPHA   | 42978.5  | 43021.5  | 3.61109743  | 3.62600577  |
-    | LP-BRAVO   | 42967.75 | 43032.25 | 18.28943141 | 18.20397491 |
-    | LP-CHARLIE | 42951.62 | 43048.38 | 34.81945424 | 41.86012296 |
+    | provider   | bid      | ask      |
+    | LP-ALPHA   | 42978.5  | 43021.5  |
+    | LP-BRAVO   | 42967.75 | 43032.25 |
+    | LP-CHARLIE | 42951.62 | 43048.38 |
 
-  The sizes change every simulated second; an order placed on a whole
-  second fills within that second, against these sizes.
+  Their sizes come from the seed and change every simulated second, so a
+  scenario whose fill walks past LP-ALPHA pins the sizes it counts on
+  ("Given the market for BTCUSD quotes:" with bidSize or askSize): its
+  numbers then hold whatever the seed.
 
   Background:
     Given a sandbox with seed 11 at "2026-03-02T14:00:00Z"
@@ -29,7 +31,7 @@ Feature: Investor orders
     And a client "acme"
     And client "acme" has investors INV00001 to INV00002 holding "0.5" BTC
 
-  @fills @sqs @positions @bakkt_own_seed
+  @fills @sqs @positions
   Scenario: A MARKET IOC order walks two providers, best price first
     # LP-ALPHA's 3.62600577 at 43021.5, then 1.37399423 at 43032.25.
     # Average: (155996.207234055 + 59126.063203918) / 5 = 43024.4540875946
@@ -70,9 +72,14 @@ Feature: Investor orders
       | 215122.27      |
     And "acme"'s investor INV00002 has received 0 trade confirmation emails
 
-  @fills @bakkt_own_seed
+  @fills
   Scenario: An IOC order larger than every quote fills what is quoted and cancels the rest
     # 3.62600577 + 18.20397491 + 41.86012296 = 63.69010364 of the 100 asked for.
+    Given the market for BTCUSD quotes:
+      | provider   | ask      | askSize     |
+      | LP-ALPHA   | 43021.5  | 3.62600577  |
+      | LP-BRAVO   | 43032.25 | 18.20397491 |
+      | LP-CHARLIE | 43048.38 | 41.86012296 |
     When "acme" places a MARKET IOC BUY order "big" for "100" BTCUSD on INV00001
     And the clock advances 1 second
     Then the order "big" is COMPLETE with "63.69010364" filled at an average price of "43042.23937331"
@@ -137,10 +144,15 @@ Feature: Investor orders
     And "acme"'s account INV00001 holds "0.50464884" BTC
     And "acme"'s account INV00002 holds "0.49767326" BTC
 
-  @fills @bakkt_own_seed
+  @fills
   Scenario: A notional order larger than the best quote spends the rest at the next provider
     # LP-ALPHA takes 3.62600577 * 43021.50 = 155996.207234055 USD; the other
     # 44003.792765945 USD buy 44003.792765945 / 43032.25 -> 1.02257708 at LP-BRAVO.
+    Given the market for BTCUSD quotes:
+      | provider   | ask      | askSize     |
+      | LP-ALPHA   | 43021.5  | 3.62600577  |
+      | LP-BRAVO   | 43032.25 | 18.20397491 |
+      | LP-CHARLIE | 43048.38 | 41.86012296 |
     When "acme" places a MARKET IOC BUY order "n1" for "200000" USD of BTCUSD on INV00001
     And the clock advances 1 second
     Then the order "n1" is COMPLETE with "4.64858285" filled at an average price of "43023.86474297"
@@ -468,8 +480,13 @@ Feature: Investor orders
       | MARKUP    | 25  | BUY  | bpsCommission   | 10    | 43021.5     | 4.3        | 4306.45 |
       | MARKUP    | 25  | SELL | fixedCommission | 0     | 42978.5     | 0          | 4297.85 |
 
-  @fees @bakkt_own_seed
+  @fees
   Scenario Outline: A fixed commission is charged on the first execution only, a bps commission on each
+    Given the market for BTCUSD quotes:
+      | provider   | ask      | askSize     |
+      | LP-ALPHA   | 43021.5  | 3.62600577  |
+      | LP-BRAVO   | 43032.25 | 18.20397491 |
+      | LP-CHARLIE | 43048.38 | 41.86012296 |
     When "acme" places a MARKET IOC BUY order "o1" for "5" BTCUSD on INV00001 with:
       | <field> | <value> |
     And the clock advances 1 second
@@ -496,9 +513,14 @@ Feature: Investor orders
     And "acme"'s account INV00001 holds "0.51" BTC
     And "acme"'s investor INV00001 has received 0 trade confirmation emails
 
-  @settlement @bakkt_own_seed
+  @settlement
   Scenario: After the next 09:00 CT the settlement detail has one row per execution
     # Net settlement: BUY totals 156152.21 + 59185.19, less the SELL total 4297.85.
+    Given the market for BTCUSD quotes:
+      | provider   | ask      | askSize     |
+      | LP-ALPHA   | 43021.5  | 3.62600577  |
+      | LP-BRAVO   | 43032.25 | 18.20397491 |
+      | LP-CHARLIE | 43048.38 | 41.86012296 |
     When "acme" places a MARKET IOC BUY order "o1" for "5" BTCUSD on INV00001 with:
       | bpsCommission | 10 |
     And "acme" places a MARKET IOC SELL order "o2" for "0.1" BTCUSD on INV00002

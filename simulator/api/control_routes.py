@@ -14,12 +14,14 @@ from simulator.api.schemas import (
     ClientRequest,
     FaultsRequest,
     MarketSettings,
+    ProviderSizes,
     ResetRequest,
     decimal_of,
 )
 from simulator.domain.fees import Commission, CommissionModel
 from simulator.engine.clock import NS_PER_SECOND, TimeFormatError, central_date, iso_millis, parse_instant
 from simulator.engine.kernel import TimeTravelError
+from simulator.market.quotes import PinnedSizes
 from simulator.service import accounts, control_clock, control_faults, control_market, control_records, control_reset, statements
 from simulator.service.accounts import AccountSeed
 from simulator.service.clients import ClientSpec, provision_client
@@ -155,8 +157,13 @@ def set_market(call: Call) -> tuple[int, Any]:
         volatility=body.volatility,
         spread_bps=body.spreadBps,
         outage=body.outage,
+        sizes=None if body.sizes is None else {name: pinned_sizes(sizes) for name, sizes in body.sizes.items()},
     )
     return 200, control_market.configure_market(call.core, command).to_api()
+
+
+def pinned_sizes(sizes: ProviderSizes) -> PinnedSizes:
+    return PinnedSizes(decimal_of(sizes.bidSize), decimal_of(sizes.askSize))
 
 
 @route("POST", f"{CONTROL}/faults", Access.CONTROL, FaultsRequest)

@@ -38,6 +38,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from simulator.domain.decimals import MAX_SIGNIFICANT_DIGITS, DecimalFormatError, parse_decimal
 from simulator.domain.fees import MAX_BPS
 from simulator.domain.instruments import COINS, USD
+from simulator.market.quotes import PROVIDER_NAMES
 from simulator.service.clients import CLIENT_ID_PATTERN
 
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -145,6 +146,8 @@ Coin = Annotated[StrictStr, Field(json_schema_extra={"enum": list(COINS)})]
 """A listed coin. Stated here for clients; the service refuses another with its own message."""
 Currency = Annotated[StrictStr, Field(json_schema_extra={"enum": [USD, *COINS]})]
 """USD or a listed coin, stated like Coin."""
+ProviderName = Annotated[StrictStr, Field(json_schema_extra={"enum": list(PROVIDER_NAMES)})]
+"""A liquidity provider, stated like Coin."""
 NonNegativeCount = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 Bps = Annotated[StrictInt, Field(ge=0, le=MAX_BPS)]
 """A commission or markup in basis points, a value out of range refused with a 400."""
@@ -317,11 +320,17 @@ class AdvanceRequest(ControlRequest):
     to: Annotated[StrictStr, Field(json_schema_extra={"format": "date-time"})] | None = None
 
 
+class ProviderSizes(ControlRequest):
+    bidSize: DecimalString | None = None
+    askSize: DecimalString | None = None
+
+
 class MarketSettings(ControlRequest):
     price: DecimalString | None = None
     volatility: Annotated[Number, Field(ge=0, le=10)] | None = None
     spreadBps: Annotated[Number, Field(ge=0, le=5_000)] | None = None
     outage: StrictBool | None = None
+    sizes: dict[ProviderName, ProviderSizes] | None = None
 
 
 class QueueFaultSettings(ControlRequest):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -46,6 +46,17 @@ PROVIDERS = (
     Provider("LP-BRAVO", 1.5, 750_000),
     Provider("LP-CHARLIE", 2.25, 2_000_000),
 )
+PROVIDER_NAMES = tuple(provider.name for provider in PROVIDERS)
+
+
+@dataclass(frozen=True)
+class PinnedSizes:
+    """The sizes a provider quotes on every refresh instead of its seeded ones, so a
+    test can work a multi-provider fill out by hand whatever the seed; a side left
+    None keeps its seeded size."""
+
+    bid: Decimal | None = None
+    ask: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,11 @@ class Regime:
     volatility: float
     spread_bps: float
     outage: bool
+    sizes: Mapping[str, PinnedSizes]
+    """Pinned sizes by provider name; a provider not named quotes its seeded sizes."""
+
+
+UNPINNED = PinnedSizes()
 
 
 @dataclass(frozen=True)
@@ -127,7 +143,7 @@ class SymbolMarket:
         self.origin_ns = origin_ns
         self._seed = seed
         self._walk = BrownianWalk(seed, instrument.symbol)
-        self._regimes = [Regime(0, instrument.start_mid, instrument.volatility, DEFAULT_SPREAD_BPS, False)]
+        self._regimes = [Regime(0, instrument.start_mid, instrument.volatility, DEFAULT_SPREAD_BPS, False, {})]
         self._starts = [0]
         self._watchers: list[Callable[[], None]] = []
         self.revision = 0
@@ -166,6 +182,7 @@ class SymbolMarket:
         volatility: float | None = None,
         spread_bps: float | None = None,
         outage: bool | None = None,
+        sizes: Mapping[str, PinnedSizes] | None = None,
     ) -> None:
         """Start a new regime at the current tick; unspecified settings carry over."""
         tick = self.tick_of(now_ns)
@@ -176,6 +193,7 @@ class SymbolMarket:
             volatility=current.volatility if volatility is None else volatility,
             spread_bps=current.spread_bps if spread_bps is None else spread_bps,
             outage=current.outage if outage is None else outage,
+            sizes=current.sizes if sizes is None else dict(sizes),
         )
         while self._starts and self._starts[-1] >= tick:
             self._starts.pop()
@@ -257,12 +275,13 @@ class SymbolMarket:
         half = Decimal(repr(regime.spread_bps * provider.spread_factor / 2 / 10_000))
         bid = (mid * (1 - half) / increment).to_integral_value(ROUND_FLOOR) * increment
         ask = (mid * (1 + half) / increment).to_integral_value(ROUND_CEILING) * increment
+        pinned = regime.sizes.get(provider.name, UNPINNED)
         return ProviderQuote(
             provider=provider.name,
             bid=max(bid, increment),
             ask=ask,
-            bid_size=self._size(provider, tick, mid, "bid"),
-            ask_size=self._size(provider, tick, mid, "ask"),
+            bid_size=self._size(provider, tick, mid, "bid") if pinned.bid is None else pinned.bid,
+            ask_size=self._size(provider, tick, mid, "ask") if pinned.ask is None else pinned.ask,
         )
 
     def _size(self, provider: Provider, tick: int, mid: Decimal, side: str) -> Decimal:

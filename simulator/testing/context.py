@@ -116,8 +116,6 @@ class BakktContext:
     clients: dict[str, ClientSession] = field(default_factory=dict)
     last: Answer | None = None
     delivered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    faults_met: dict[int, int] = field(default_factory=dict)
-    """How many 5xx answers each status came back, in retry loops."""
     """Every envelope read from each client's queue, in receiving order."""
     sent: dict[tuple[Resource, str], dict[str, Any]] = field(default_factory=dict)
     """The last body sent for each named resource, so a step can send it again."""

@@ -26,9 +26,7 @@ from simulator.sandbox import DEFAULT_START, hook_boto3_to_moto
 from simulator.testing.context import BakktContext, SandboxSettings
 from simulator.testing.reports import add_option, attach_outputs, configure_reports
 from simulator.testing.runs import (
-    OWN_SEED,
     RUN,
-    SEEDS_OPTION,
     RunOptions,
     add_options,
     configure_runs,
@@ -70,9 +68,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """First, so the report writers find their paths when they configure themselves."""
     config.addinivalue_line("markers", f"{MARKER}(seed=0, start=ISO): seed and start of the test's sandbox")
-    config.addinivalue_line(
-        "markers", f"{OWN_SEED}: the test's expectations are its own seed's (quote sizes, ids): {SEEDS_OPTION} leaves it alone"
-    )
     configure_runs(config)
     configure_reports(config)
 

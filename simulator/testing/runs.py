@@ -5,8 +5,7 @@ A test that uses the sandbox fixtures is parametrized through the
 pytest's own selection, reports and pytest-xdist's distribution treat each
 seed as a test of its own. The run's seed wins over the test's own (marker,
 ini, or a feature's `Given a sandbox with seed ...`); the test still picks
-its start. A test marked `bakkt_own_seed` (a scenario tagged so), whose
-expected numbers are its own seed's, keeps that seed and runs once.
+its start.
 `--bakkt-faults random` draws the seed's fault profile as a sweep does
 (`run_faults`).
 
@@ -34,8 +33,6 @@ from simulator.testing.attachments import Attachment
 
 SEEDS_OPTION = "--bakkt-seeds"
 FAULTS_OPTION = "--bakkt-faults"
-OWN_SEED = "bakkt_own_seed"
-"""The marker (a Gherkin tag) of a test whose expectations hold for its own seed only."""
 RUN_FIXTURE = "bakkt_run"
 """The sandbox fixtures depend on it: a test whose fixtures reach it uses a sandbox."""
 SEED_ID = "bakkt-seed="
@@ -100,9 +97,9 @@ def run_seeds(option: str | None, args: Sequence[str]) -> tuple[int, ...]:
 def parametrize_seeds(metafunc: pytest.Metafunc) -> None:
     """One call per seed for a test whose fixtures reach the sandbox's, or a Gherkin scenario whose
     steps do. A scenario asks for its steps' fixtures only as it runs, so `bakkt_run` is added to
-    what it uses here. A test marked `bakkt_own_seed` keeps its seed and runs once."""
+    what it uses here."""
     seeds = metafunc.config.stash.get(SEEDS, ())
-    if not seeds or metafunc.definition.get_closest_marker(OWN_SEED) is not None or not uses_sandbox(metafunc):
+    if not seeds or not uses_sandbox(metafunc):
         return
     if RUN_FIXTURE not in metafunc.fixturenames:
         metafunc.fixturenames.append(RUN_FIXTURE)

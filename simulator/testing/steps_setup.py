@@ -40,7 +40,18 @@ def market_outage(bakkt_context: BakktContext, symbol: str) -> None:
     assert book["providers"] == [], f"providers still quote: {book['providers']}"
 
 
+SIZE_COLUMNS = ("bidSize", "askSize")
+
+
 @given(phrase("the market for {symbol:Word} quotes:"))
+def market_quotes_pinned(bakkt_context: BakktContext, symbol: str, datatable: list[list[str]]) -> None:
+    """The sizes in the table (bidSize, askSize) are pinned, so the fills worked out from them hold
+    whatever the seed; the prices come from the fixed mid and spread and are checked."""
+    pins = {row["provider"]: {column: row[column] for column in SIZE_COLUMNS if row.get(column)} for row in table_rows(datatable)}
+    bakkt_context.control("POST", f"{CONTROL}/market/{symbol}", {"sizes": pins}).expect(200)
+    market_quotes(bakkt_context, symbol, datatable)
+
+
 @then(phrase("the market for {symbol:Word} quotes:"))
 def market_quotes(bakkt_context: BakktContext, symbol: str, datatable: list[list[str]]) -> None:
     """Each provider's quote now (columns among provider, bid, ask, bidSize, askSize): the inputs

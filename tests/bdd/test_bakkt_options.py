@@ -42,11 +42,6 @@ Feature: A user's suite over seeds
     When "acme" opens a NOTIONAL batch "b2" for BTCUSD
     Then the batch "b2" is CLOSED with 0 allocations
 
-  @bakkt_own_seed
-  Scenario: Its numbers are its own seed's
-    Given a sandbox with seed 7 at "2026-03-02T14:00:00Z"
-    And a client "acme"
-
   Scenario: No sandbox at all
     Given a step of the suite's own
 """
@@ -93,12 +88,12 @@ def test_xdist_writes_one_report_whatever_the_workers(suite: pytest.Pytester) ->
     for workers in ("0", "2"):
         result = suite.runpytest("-p", "no:cacheprovider", "-n", workers, "--bakkt-seeds", "2", "--bakkt-faults", "random",
                                  "--bakkt-report", f"out{workers}")
-        result.assert_outcomes(passed=7, failed=2)
+        result.assert_outcomes(passed=6, failed=2)
         folders[workers] = suite.path / f"out{workers}"
     single, spread = folders["0"], folders["2"]
     assert files_of(single) == files_of(spread)
     attachments = [path for path in files_of(single) if path.startswith("attachments/")]
-    assert len([path for path in attachments if path.endswith("/run.json")]) == 7  # the own-seed one has faults too
+    assert len([path for path in attachments if path.endswith("/run.json")]) == 6
     for path in attachments:
         assert (single / path).read_bytes() == (spread / path).read_bytes(), path
     assert timeless_cucumber(single) == timeless_cucumber(spread)
@@ -163,10 +158,9 @@ def check_two_runs(folder: Path) -> None:
 
 def test_each_test_with_a_sandbox_runs_once_per_seed(suite: pytest.Pytester) -> None:
     """Scenarios whose steps reach the sandbox and fixture tests get a seed each; a scenario of
-    the suite's own steps, a test without the sandbox and a `bakkt_own_seed` one run once."""
+    the suite's own steps and a test without the sandbox run once."""
     seeded = [COMPLETES, EXPECTED_CLOSED, "test_user.py::test_a_fixture_test"]
-    once = ["test_user.py::test_its_numbers_are_its_own_seeds", "test_user.py::test_no_sandbox_at_all",
-            "test_user.py::test_without_the_sandbox"]
+    once = ["test_user.py::test_no_sandbox_at_all", "test_user.py::test_without_the_sandbox"]
     expected = [f"{test}[bakkt-seed={seed}]" for test in seeded for seed in (4, 5, 6)] + once
     assert sorted(collected(suite, "--bakkt-seeds", "4-6")) == sorted(expected)
     assert sorted(collected(suite)) == sorted(seeded + once)
@@ -195,7 +189,7 @@ def test_the_runs_seed_replaces_the_features_and_the_report_says_so(suite: pytes
 
 def test_a_failure_ends_with_the_command_that_reruns_just_it(suite: pytest.Pytester) -> None:
     result = suite.runpytest("-p", "no:cacheprovider", "--bakkt-seeds", "2", "--bakkt-faults", "random")
-    result.assert_outcomes(passed=7, failed=2)
+    result.assert_outcomes(passed=6, failed=2)
     command = f"python -m pytest '{EXPECTED_CLOSED}[bakkt-seed=2]' --bakkt-faults random"
     result.stdout.fnmatch_lines([
         "*bakkt run: rerun just this test with*",

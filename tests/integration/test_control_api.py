@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sandbox_session import START, Client, advance, connect, control, drain_queue, expect, journal, login, provision, uid
 
 from simulator import Sandbox
@@ -52,6 +53,51 @@ def test_an_outage_empties_the_book(sandbox: Sandbox) -> None:
     assert "bid" not in answer and "ask" not in answer
     expect(control(sandbox, "POST", "/market/ETHUSD", {"outage": False}), 200)
     assert book(sandbox, "ETHUSD")["providers"]
+
+
+def sizes(answer: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {quote["provider"]: (quote["bidSize"], quote["askSize"]) for quote in answer["providers"]}
+
+
+def test_pinned_sizes_hold_on_every_refresh_and_carry_over_until_replaced(sandbox: Sandbox) -> None:
+    seeded = sizes(book(sandbox))
+    pin = {"LP-ALPHA": {"bidSize": "1.25", "askSize": "2.5"}, "LP-CHARLIE": {"askSize": "0.00000001"}}
+    pinned = sizes(expect(control(sandbox, "POST", "/market/BTCUSD", {"sizes": pin}), 200))
+    assert pinned["LP-ALPHA"] == ("1.25", "2.5")
+    assert pinned["LP-CHARLIE"] == (seeded["LP-CHARLIE"][0], "0.00000001")
+    assert pinned["LP-BRAVO"] == seeded["LP-BRAVO"]
+    advance(sandbox, seconds=5)
+    later = sizes(book(sandbox))
+    assert later["LP-BRAVO"] != seeded["LP-BRAVO"], "seeded sizes change every refresh"
+    assert (later["LP-ALPHA"], later["LP-CHARLIE"][1]) == (("1.25", "2.5"), "0.00000001")
+    expect(control(sandbox, "POST", "/market/BTCUSD", {"price": "50000"}), 200)
+    assert sizes(book(sandbox))["LP-ALPHA"] == ("1.25", "2.5")
+    expect(control(sandbox, "POST", "/market/BTCUSD", {"sizes": {"LP-BRAVO": {"bidSize": "7"}}}), 200)
+    replaced = sizes(book(sandbox))
+    assert replaced["LP-BRAVO"][0] == "7"
+    assert replaced["LP-ALPHA"] != ("1.25", "2.5")
+    expect(control(sandbox, "POST", "/market/BTCUSD", {"sizes": {}}), 200)
+    assert sizes(book(sandbox))["LP-BRAVO"][0] != "7"
+
+
+@pytest.mark.parametrize(
+    ("pin", "named"),
+    [
+        ({"LP-DELTA": {"askSize": "1"}}, "sizes.LP-DELTA: no such provider"),
+        ({"LP-ALPHA": {"askSize": "0"}}, "sizes.LP-ALPHA.askSize: must be greater than zero"),
+        ({"LP-ALPHA": {"bidSize": "0.000000001"}}, "sizes.LP-ALPHA.bidSize: must be greater than zero"),
+        ({"LP-ALPHA": {"bidSize": "-1"}}, "sizes.LP-ALPHA.bidSize"),
+        ({"LP-ALPHA": {"size": "1"}}, "sizes.LP-ALPHA.size: unknown field"),
+    ],
+)
+def test_a_pinned_size_no_execution_could_take_is_a_400_naming_it_and_changes_nothing(
+    sandbox: Sandbox, pin: dict[str, Any], named: str
+) -> None:
+    before = book(sandbox)
+    answer = control(sandbox, "POST", "/market/BTCUSD", {"price": "50000", "sizes": pin})
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith(named)
+    assert book(sandbox) == before
 
 
 def test_an_unknown_symbol_is_a_client_error(sandbox: Sandbox) -> None:

@@ -52,7 +52,7 @@ def test_a_misspelt_client_field_is_named_with_the_known_ones(module_sandbox: Sa
         (ACCOUNTS, {"accounts": [{"id": "n3"}, {"mail": "a@acme.test"}]}, "accounts.1.mail", "id, email, holdings, cash"),
         (DEPOSIT, {"currency": "BTC", "quantity": "1", "memo": "x"}, "memo", "currency, quantity"),
         (f"{ACCOUNTS}/INV00001/withdraw", {"currency": "BTC", "quantity": "1", "qty": "1"}, "qty", "currency, quantity"),
-        ("/market/BTCUSD", {"price": "1", "volatilty": 0}, "volatilty", "price, volatility, spreadBps, outage"),
+        ("/market/BTCUSD", {"price": "1", "volatilty": 0}, "volatilty", "price, volatility, spreadBps, outage, sizes"),
         ("/faults", {"queue": {"duplicateRate": 1, "maxDelay": 5}}, "queue.maxDelay", "duplicateRate, maxDelaySeconds"),
         ("/faults", {"s3": {"failPut": 1}}, "s3.failPut", "failPuts"),
         ("/faults", {"fill": {"latencyMs": 1}}, "fill", "queue, s3, fills, api"),
