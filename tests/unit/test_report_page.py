@@ -47,6 +47,14 @@ def test_a_failed_run_says_so_first_and_lists_each_failure() -> None:
     assert "hand-made &lt;run&gt;" in page  # names from the run are escaped
 
 
+def test_a_broken_invariant_is_named_apart_from_the_expectations_as_the_text_summary_does() -> None:
+    failures = (Failure("steps[2].expect", "status: expected 200, actual 400"), Failure("invariant:coin-conserved", "acme lost 1 BTC"))
+    page = render_page(run(failures))
+    heading = '<h3 class="failed-text">1 expectation did not hold; 1 invariant broken (a sandbox bug: please report it)</h3>'
+    assert heading in page
+    assert "<code>invariant:coin-conserved</code>" in page
+
+
 def test_the_page_draws_the_traded_symbol_and_the_settlement_and_names_nothing_outside() -> None:
     page = render_page(run())
     assert '<div class="verdict passed">PASSED</div>' in page

@@ -17,6 +17,7 @@ from simulator.replay.html.lifecycles import BatchLifecycle, read_lifecycles
 from simulator.replay.html.market import MarketChange, chart_span, market_changes
 from simulator.replay.html.settlement import ClientFile, SettlementWindow, other_files, read_windows
 from simulator.replay.outcome import RunResult
+from simulator.replay.summary import failure_count
 
 CLOSE_UP_SHARE = 0.2
 """Fills spread over less than this share of the run also get a close-up chart."""
@@ -45,6 +46,8 @@ class RunView:
     symbols: tuple[str, ...]
     """Symbols with a fill, a batch or a market setting, in the instruments' order."""
     tallies: tuple[Tally, ...]
+    failure_count: str
+    """The failures' heading as the text summary words it, broken invariants named apart."""
 
     @property
     def cutoffs(self) -> tuple[int, ...]:
@@ -69,6 +72,7 @@ def read_run(result: RunResult) -> RunView:
         market_changes=changes,
         symbols=tuple(symbol for symbol in INSTRUMENTS if symbol in named),
         tallies=tallies(result, events, fills, batches),
+        failure_count=failure_count(result),
     )
 
 
@@ -83,7 +87,7 @@ def tallies(
     allocations, gifts = status_counts(events, "allocation"), status_counts(events, "gift")
     orders = {(event.client, event.request.get("clientOrderId")) for event in events if event.kind == "order"}
     return (
-        Tally("failures", len(result.failures), "expectations that did not hold"),
+        Tally("failures", len(result.failures), "expectations that did not hold and invariants broken"),
         Tally("requests", len(result.requests), f"{sum(1 for r in result.requests if r.status >= 400)} answered 4xx/5xx"),
         Tally("events", len(events)),
         Tally("batches", len(batches), f"{finals['COMPLETE']} complete, {finals['REJECTED']} rejected"),
