@@ -5,8 +5,6 @@ without the sandbox, the replay engine and matplotlib.
 """
 from __future__ import annotations
 
-import atexit
-import gc
 import json
 import os
 import sys
@@ -18,15 +16,14 @@ import click
 
 from simulator import DEFAULT_SEED, DEFAULT_START
 from simulator.console import EXIT_FAILED, EXIT_PASSED, echo, stop
+from simulator.engine.gc_pause import skip_collections_at_exit
 from simulator.sweep.cli import shrink_command, sweep_command
 from simulator.sweep.model import FAULT_MODES
 
 if TYPE_CHECKING:
     from simulator.replay.scenario import Scenario
 
-# At exit Python runs full collections over every object a command made (0.2 s of a replay's
-# 1.3 s), to free memory the operating system takes back anyway: frozen, they are skipped.
-atexit.register(gc.freeze)
+skip_collections_at_exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

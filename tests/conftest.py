@@ -10,9 +10,16 @@ replay's and the sweep's page tests share this fixture rather than each
 launching their own. The helpers to open and watch a page are in
 browser_support.py, a plain module beside this file (this conftest puts
 tests/ on sys.path, so test files import it by name).
+
+It also loads the sandbox and its HTTP client before a process's first test
+(not at start, so pytest-xdist's controller, which runs none, never does):
+the plugin loads them with the first sandbox a test uses, and pytester's
+in-process runs unload every module they imported when they end, so a
+later run would mix two copies of their classes.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -24,6 +31,12 @@ from browser_support import CHROMIUM_ARGS
 from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_modules() -> None:
+    importlib.import_module("requests")
+    importlib.import_module("simulator.sandbox")
 HOW_TO_INSTALL = "sudo apt-get update && sudo apt-get install -y chromium"
 
 

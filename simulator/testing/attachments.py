@@ -12,9 +12,10 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from simulator import Sandbox
-from simulator.replay.report import json_lines, object_path
+if TYPE_CHECKING:
+    from simulator import Sandbox
 
 EVENTS = "events.jsonl"
 FILES = "files"
@@ -60,6 +61,8 @@ class ScenarioAttachments:
 
 def sandbox_outputs(sandbox: Sandbox) -> tuple[Attachment, ...]:
     """The events the sandbox published, in journal order, then its S3 files by client and key."""
+    from simulator.replay.report import json_lines, object_path  # the replay engine, once a scenario has outputs
+
     core = sandbox.core
     events = json_lines(entry.to_api() for entry in core.journal.entries)
     files = (

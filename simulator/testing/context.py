@@ -9,19 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import boto3
-import requests
-
-from simulator import Sandbox
+from simulator import DEFAULT_START
 from simulator.engine.clock import NS_PER_SECOND, iso_nanos, parse_instant
 from simulator.engine.streams import seeded_uuid
-from simulator.sandbox import DEFAULT_START
 from simulator.testing.queues import drain_queue
-from simulator.testing.run_faults import RunFaults
 from simulator.testing.runs import SEEDS_OPTION, RunOptions
+
+if TYPE_CHECKING:
+    import boto3
+    import requests
+
+    from simulator import Sandbox
+    from simulator.testing.run_faults import RunFaults
 
 API = "/apex-crypto/api/v2"
 BATCHES = f"{API}/allocation/trade/batch"
@@ -99,6 +101,13 @@ class ClientSession:
     token_expires: datetime | None = None
 
 
+def http_session() -> requests.Session:
+    """The steps' HTTP client, loaded with the first sandbox rather than with the plugin."""
+    import requests
+
+    return requests.Session()
+
+
 @dataclass
 class BakktContext:
     """One scenario's sandbox, clients, names, last answer and received events.
@@ -123,7 +132,7 @@ class BakktContext:
     _owners: dict[tuple[Resource, str], str] = field(default_factory=dict, init=False)
     _names: dict[str, str] = field(default_factory=dict, init=False)
     _sandbox: Sandbox | None = field(default=None, init=False)
-    _http: requests.Session = field(default_factory=requests.Session, init=False)
+    _http: requests.Session = field(default_factory=http_session, init=False)
     _sqs: Any = field(default=None, init=False)
     _s3: Any = field(default=None, init=False)
 
@@ -146,6 +155,9 @@ class BakktContext:
         """Started on first use; with `--bakkt-faults random` the seed's fault profile is set through
         the control API before any step's call."""
         if self._sandbox is None:
+            from simulator import Sandbox
+            from simulator.testing.run_faults import RunFaults
+
             self._sandbox = Sandbox(seed=self.seed, start=self.settings.start).start()
             if self.run.faults == "random":
                 self.faults = RunFaults.draw(self.seed, self.settings.start)

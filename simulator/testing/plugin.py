@@ -11,18 +11,23 @@ suites keep the fixtures without it.
 each scenario's events and S3 files attached (see `reports`), under
 pytest-xdist too. `--bakkt-seeds` and `--bakkt-faults` run each test that
 uses the sandbox over many seeded worlds (see `runs`).
+
+Every pytest process of an environment holding the package loads this
+plugin and its step modules, pytest-xdist's controller included, which runs
+no test: they load the sandbox, boto3 and requests with the first sandbox a
+test uses, not before (a test pins it).
 """
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
-import boto3
 import pytest
 
-from simulator import Sandbox
+from simulator import DEFAULT_START
 from simulator.adapters.naming import REGION
-from simulator.sandbox import DEFAULT_START, hook_boto3_to_moto
+from simulator.engine.gc_pause import skip_collections_at_exit
 from simulator.testing.context import BakktContext, SandboxSettings
 from simulator.testing.reports import add_option, attach_outputs, configure_reports
 from simulator.testing.runs import (
@@ -34,6 +39,13 @@ from simulator.testing.runs import (
     parametrize_seeds,
     run_attachments,
 )
+
+skip_collections_at_exit()
+
+if TYPE_CHECKING:
+    import boto3
+
+    from simulator import Sandbox
 
 STEP_MODULES = (
     "simulator.testing.steps_setup",
@@ -111,6 +123,10 @@ def bakkt_settings(request: pytest.FixtureRequest) -> SandboxSettings:
 def bakkt_aws() -> boto3.session.Session:
     """The boto3 session steps read queues with: any key works against the embedded AWS.
     moto is hooked into botocore first, or the session would reach the real AWS."""
+    import boto3
+
+    from simulator.sandbox import hook_boto3_to_moto
+
     hook_boto3_to_moto()
     return boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox", region_name=REGION)
 

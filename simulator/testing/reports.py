@@ -16,7 +16,6 @@ order that does not depend on which worker finished first (`ordering`).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,17 +23,20 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from simulator import Sandbox
-
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from simulator import Sandbox
     from simulator.testing.attachments import Attachment
+
+    Capture = Callable[[pytest.Item, Sandbox, tuple[Attachment, ...]], None]
 
 OPTION = "--bakkt-report"
 CUCUMBER_JSON = "cucumber.json"
 JUNIT_XML = "junit.xml"
 REPORT_HTML = "report.html"
 ATTACHMENTS = "attachments"
-CAPTURE = pytest.StashKey[Callable[[pytest.Item, Sandbox, "tuple[Attachment, ...]"], None]]()
+CAPTURE = pytest.StashKey["Capture"]()
 """Where the fixture finds the capture of the run's reports, when the option is on."""
 
 

@@ -27,8 +27,7 @@ from typing import Any
 import pytest
 from _pytest._code.code import ExceptionRepr
 
-from simulator.sweep.grid import SweepInputError, seeds_of
-from simulator.sweep.plan import FAULT_MODES
+from simulator.sweep.model import FAULT_MODES
 from simulator.testing.attachments import Attachment
 
 SEEDS_OPTION = "--bakkt-seeds"
@@ -87,6 +86,8 @@ def run_seeds(option: str | None, args: Sequence[str]) -> tuple[int, ...]:
     seeds the command line's node ids name, so a node id copied from a report reruns its seed."""
     if option is None:
         return tuple(sorted({int(seed) for arg in args for seed in NAMED_SEED.findall(arg)}))
+    from simulator.sweep.grid import SweepInputError, seeds_of  # with the replay engine: only when the option is given
+
     try:
         seeds = seeds_of(int(option), None) if option.strip().isdigit() else seeds_of(None, option)
     except SweepInputError as exc:

@@ -15,15 +15,17 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pytest_bdd.reporting import ReportContext, test_report_context_registry
 
-from simulator import Sandbox
 from simulator.testing.attachments import Attachment, ScenarioAttachments, sandbox_outputs, scenario_folder
 from simulator.testing.html_extras import html_extras
 from simulator.testing.reports import ATTACHMENTS
+
+if TYPE_CHECKING:
+    from simulator import Sandbox
 
 JUNIT_PROPERTY = "attachment"
 SHIPPED = "bakkt_scenario"

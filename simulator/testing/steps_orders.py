@@ -16,7 +16,6 @@ from typing import Any
 
 from pytest_bdd import given, then, when
 
-from simulator.service.settlement import detail_key
 from simulator.testing.context import API, CONTROL, ORDERS, BakktContext, Resource
 from simulator.testing.grammar import fields_of, phrase, table_rows
 
@@ -347,6 +346,8 @@ def confirmation_content(bakkt_context: BakktContext, client: str, account: str,
 
 def settlement_detail(bakkt_context: BakktContext, client: str, date: str) -> tuple[list[str], list[dict[str, str]]]:
     """The detail file of the window ending on `date` (CT): its four heading lines and its rows."""
+    from simulator.service.settlement import detail_key
+
     text = bakkt_context.read_object(client, detail_key(date))
     lines = text.split("\n")
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[4:]))))

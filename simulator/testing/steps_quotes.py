@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pytest_bdd import given, then, when
 
-from simulator.api.inprocess_stream import Stream
 from simulator.engine.clock import parse_instant
 from simulator.testing.context import API, CONTROL, BakktContext
 from simulator.testing.grammar import phrase
+
+if TYPE_CHECKING:
+    from simulator.api.inprocess_stream import Stream
 
 QUOTES = "the quote stream shows {symbol:Word}"
 WATCH = '"{client:Text}" watches the quote stream'

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from pytest_bdd import given, then, when
 
-from simulator.cli import main
-from simulator.reconcile import LEDGER_HEADER
-from simulator.service.settlement import detail_key
 from simulator.testing.context import CONTROL, BakktContext, Resource
 from simulator.testing.grammar import phrase, table_rows
+
+# The settlement writer, the CLI and click load in the steps that use them: the
+# plugin loads every step module in every pytest process, and loads no sandbox.
 
 
 @dataclass
@@ -52,6 +51,8 @@ def book_allocation(
 ) -> None:
     """One ledger row from the allocation's GET, as a client books it: clientTransactionId,
     id, side, the coin of the symbol, quantity and price."""
+    from simulator.reconcile import LEDGER_HEADER
+
     answer = bakkt_context.fetch(Resource.ALLOCATION, allocation, client)
     request = answer["request"]
     values = (
@@ -83,6 +84,12 @@ def edit_ledger(bakkt_reconciliation: Reconciliation, client: str, column: str, 
 @when(phrase('"{client:Text}" reconciles its ledger with the settlement detail of "{day:Text}"'))
 def reconcile(bakkt_context: BakktContext, bakkt_reconciliation: Reconciliation, client: str, day: str) -> None:
     """`bakkt-sim reconcile --format json` on the detail file the cutoff wrote for that CT date."""
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.reconcile import LEDGER_HEADER
+    from simulator.service.settlement import detail_key
+
     key = detail_key(day)
     written = {stored.key: stored.body for stored in bakkt_context.sandbox.core.files.list(client)}
     assert key in written, f'"{client}" has no {key}: {sorted(written)}'

@@ -1,6 +1,7 @@
 """What a command imports before it runs: `bakkt-sim --help` is a click group and
 its options, not the sandbox, and a replay (memory, no base URL) never loads
-`requests`, `responses` or moto. A fresh interpreter makes the imports the test's own.
+`requests`, `responses` or moto; pytest loading the plugin and its steps loads no
+sandbox either, until a test uses one. A fresh interpreter makes the imports the test's own.
 """
 from __future__ import annotations
 
@@ -32,3 +33,12 @@ def test_a_replay_loads_neither_requests_nor_moto(tmp_path: Path) -> None:
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code"
     )
     assert loaded(code, ("requests", "responses", "moto", "boto3", "waitress", "websockets")) == []
+
+
+def test_the_pytest_plugin_and_its_steps_load_no_sandbox_until_a_test_uses_one() -> None:
+    """Every pytest process of an environment holding the package loads the plugin, an
+    xdist controller included, which never runs a test."""
+    code = "import importlib\nimport simulator.testing.plugin as plugin\nfor name in plugin.pytest_plugins:\n    importlib.import_module(name)"
+    heavy = ("simulator.sandbox", "simulator.runtime", "simulator.replay", "simulator.service.core", "pydantic", "faker", "requests",
+             "boto3", "moto", "simpy", "yaml")
+    assert loaded(code, heavy) == []
