@@ -123,7 +123,6 @@ def replay(
     of the scenario's `market:` section, and its outages fall within the
     instants the scenario's steps advance to.
     """
-    # imported here, not at the top: `bakkt-sim --help` loads none of it
     from simulator.replay import ReportDirError, ScenarioError, check_out_dir, render_summary, run_scenario, write_report
     from simulator.replay.terminal import Verbosity, replay_display
     from simulator.sweep.plan import OverrideError, load_with_overrides, parse_override, run_extras
@@ -212,7 +211,6 @@ def serve_command(
     serves the WebSocket streams that GET /apex-crypto/api/v2/config names
     (live quotes, order entry events). Stop with Ctrl-C or SIGTERM.
     """
-    # imported here, not at the top: `bakkt-sim --help` loads none of it
     from simulator.replay import ScenarioError
     from simulator.server import ServeError, ServeOptions, serve
 
@@ -248,7 +246,6 @@ def reconcile(ctx: click.Context, detail: Path, ledger: Path, output_format: str
       1  at least one break (each one is printed)
       2  a file cannot be read (the message names the file, the line and the column)
     """
-    # imported here, not at the top: `bakkt-sim --help` loads none of it
     from simulator.reconcile import ReconcileInputError, reconcile_files, render_json, render_text
 
     try:
@@ -296,7 +293,6 @@ def statement_command(
          one that answers no statement, or an unknown client or account
          (the message says which)
     """
-    # imported here, not at the top: `bakkt-sim --help` loads none of it
     from http.client import HTTPException
 
     from pydantic import ValidationError
@@ -336,7 +332,6 @@ def path_segment(text: str) -> str:
 
 def replay_then_get(scenario: Scenario, seed: int | None, path: str, query: dict[str, str]) -> tuple[int, Any]:
     """Run the scenario's setup and steps in a fresh sandbox, then one control GET."""
-    # imported here, not at the top: `bakkt-sim --help` loads none of it
     from simulator.replay.runner import ScenarioRunner
     from simulator.replay.substitution import Substitution
     from simulator.sandbox import Sandbox

@@ -21,8 +21,8 @@ from typing import Any
 
 from simulator.domain.instruments import INSTRUMENTS
 from simulator.engine.clock import iso_nanos
-from simulator.replay.runner import CONTROL
 from simulator.sweep.plan import FaultProfile, TimedChange, draw_profile
+from simulator.testing.context import CONTROL
 
 
 @dataclass
